@@ -1,0 +1,98 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Lineup",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lineup", targets: ["lineup"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    ],
+    targets: [
+        // Domain types shared by every layer: items, users, events, their limits and validation.
+        .target(name: "LineupCore", swiftSettings: swiftSettings),
+        // The storage seam: protocols only, so the engine never sees a database.
+        .target(name: "LineupStore", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
+        // The embedded default store: SQLite through GRDB, WAL, append-only migrations.
+        .target(
+            name: "LineupSQLite",
+            dependencies: ["LineupCore", "LineupStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The request flow: validation, catalog, users, event ingestion.
+        .target(
+            name: "LineupEngine",
+            dependencies: ["LineupCore", "LineupStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Types and routing generated from openapi.yaml at build time.
+        .target(
+            name: "LineupAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        // The Hummingbird application: handlers, auth, problem+json errors, metrics, configuration.
+        .target(
+            name: "LineupServer",
+            dependencies: [
+                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A deterministic synthetic world: BI widgets, users with latent tastes, a position-biased click model.
+        .target(name: "LineupSimulator", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "lineup",
+            dependencies: [
+                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupServer", "LineupSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineupSQLiteTests",
+            dependencies: ["LineupCore", "LineupStore", "LineupSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineupEngineTests",
+            dependencies: ["LineupCore", "LineupStore", "LineupSQLite", "LineupEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineupServerTests",
+            dependencies: [
+                "LineupCore", "LineupServer", "LineupSQLite", "LineupAPI",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineupSimulatorTests",
+            dependencies: ["LineupCore", "LineupSimulator"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

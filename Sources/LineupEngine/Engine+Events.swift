@@ -1,0 +1,24 @@
+import Foundation
+import LineupCore
+import LineupStore
+
+extension Engine {
+    /// Validates the whole batch, then stores the events whose ids are new in one transaction.
+    /// Returns once they are committed: `inserted` new events, `existing` duplicates.
+    public func ingest(_ drafts: [EventDraft]) async throws -> BatchCounts {
+        let receivedAt = now()
+        try checked { () throws(ValidationError) in
+            try validator.validate(batchSize: drafts.count, field: "events")
+            for (index, draft) in drafts.enumerated() {
+                try validator.validate(draft, path: "events[\(index)].", now: receivedAt)
+            }
+        }
+        let events = drafts.map { draft in
+            Event(
+                eventId: draft.eventId, userId: draft.userId, sessionId: draft.sessionId, itemId: draft.itemId,
+                type: draft.type, value: draft.value, timestamp: draft.timestamp, requestId: draft.requestId,
+                context: draft.context, receivedAt: receivedAt)
+        }
+        return try await store.insertEvents(events)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import LineupCore
+import LineupStore
+
+extension Engine {
+    /// Creates or replaces the profile `id`. A body id, when given, must match.
+    public func putUser(id: String, _ draft: UserDraft) async throws -> Upserted<User> {
+        try checked { () throws(ValidationError) in
+            try Identifier.validate(id, field: "userId")
+            if let bodyId = draft.id, bodyId != id {
+                throw ValidationError(field: "id", reason: "'\(bodyId)' differs from the path's user id '\(id)'")
+            }
+            try validator.validate(draft)
+        }
+        return try await store.upsertUser(makeUser(id: id, draft, at: now()))
+    }
+
+    private func makeUser(id: String, _ draft: UserDraft, at time: Date) -> User {
+        User(
+            id: id, role: draft.role, team: draft.team, timezone: draft.timezone ?? "UTC",
+            attributes: draft.attributes, personalization: draft.personalization, createdAt: time, updatedAt: time)
+    }
+
+    /// Creates or replaces many profiles in one transaction, or none if one is invalid.
+    public func importUsers(_ drafts: [UserDraft]) async throws -> BatchCounts {
+        try checked { () throws(ValidationError) in
+            try validator.validate(batchSize: drafts.count, field: "users")
+            for (index, draft) in drafts.enumerated() {
+                let path = "users[\(index)]."
+                guard let id = draft.id else { throw ValidationError(field: path + "id", reason: "is required") }
+                try Identifier.validate(id, field: path + "id")
+                try validator.validate(draft, path: path)
+            }
+        }
+        let time = now()
+        return try await store.upsertUsers(drafts.map { makeUser(id: $0.id ?? "", $0, at: time) })
+    }
+
+    public func user(id: String) async throws -> User {
+        try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
+        guard let user = try await store.user(id: id) else { throw EngineError.notFound(kind: "user", id: id) }
+        return user
+    }
+
+    /// Erases every record about the user (right to be forgotten).
+    public func eraseUser(id: String) async throws -> UserErasure {
+        try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
+        let erasure = try await store.eraseUser(id: id)
+        if erasure.isEmpty { throw EngineError.notFound(kind: "user", id: id) }
+        logger.info("erased user", metadata: ["events": "\(erasure.eventsDeleted)"])
+        return erasure
+    }
+
+    public func exportUser(id: String) async throws -> UserExport {
+        try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
+        let export = try await store.exportUser(id: id)
+        if export.isEmpty { throw EngineError.notFound(kind: "user", id: id) }
+        return export
+    }
+}

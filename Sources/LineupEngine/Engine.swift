@@ -1,0 +1,61 @@
+import Foundation
+import LineupCore
+import LineupStore
+import Logging
+
+/// The request flow of Lineup, independent of any transport or database.
+///
+/// The HTTP server and the command line both drive this type; it validates input against
+/// Lineup's rules, stamps server-side times and hands the result to the store. Later stages
+/// (retrieval, re-ranking, the layout bandit, the impression log) hang off it too.
+public final class Engine: Sendable {
+    public struct Configuration: Sendable {
+        /// Length of every item embedding; fixed for the life of a catalog.
+        public var embeddingDimension: Int
+        /// Most entries in one batch request (items or events).
+        public var maxBatchSize: Int
+        /// How far in the future an event's timestamp may lie, to absorb client clock skew.
+        public var maxClockSkew: TimeInterval
+        /// Most items in one page of the catalog listing.
+        public var maxPageSize: Int
+
+        public init(
+            embeddingDimension: Int = 64,
+            maxBatchSize: Int = 10_000,
+            maxClockSkew: TimeInterval = 300,
+            maxPageSize: Int = 1000
+        ) {
+            self.embeddingDimension = embeddingDimension
+            self.maxBatchSize = maxBatchSize
+            self.maxClockSkew = maxClockSkew
+            self.maxPageSize = maxPageSize
+        }
+    }
+
+    public let configuration: Configuration
+    public let store: any Store
+    let validator: Validator
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    public init(
+        configuration: Configuration = .init(),
+        store: any Store,
+        logger: Logger = Logger(label: "lineup.engine"),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.validator = Validator(configuration: configuration)
+        self.logger = logger
+        self.now = now
+    }
+
+    public func readiness() async -> Readiness {
+        await store.readiness()
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        try await store.statistics()
+    }
+}

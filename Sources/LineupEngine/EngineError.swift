@@ -1,0 +1,16 @@
+import LineupCore
+
+/// What the engine refuses, in terms a client can act on.
+public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The input breaks a rule; the error names the field.
+    case invalid(ValidationError)
+    /// Nothing is stored under the id.
+    case notFound(kind: String, id: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let error): error.description
+        case .notFound(let kind, let id): "no \(kind) with id '\(id)'"
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// Embeddings are stored as raw little-endian Float32s: 4 bytes a dimension, no parsing.
+enum EmbeddingBlob {
+    static func data(from floats: [Float]) -> Data {
+        var data = Data(capacity: floats.count * 4)
+        for value in floats {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        }
+        return data
+    }
+
+    static func floats(from data: Data) -> [Float] {
+        let count = data.count / 4
+        var floats = [Float](repeating: 0, count: count)
+        data.withUnsafeBytes { raw in
+            for index in 0..<count {
+                let bits = raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
+                floats[index] = Float(bitPattern: UInt32(littleEndian: bits))
+            }
+        }
+        return floats
+    }
+}

@@ -1,0 +1,15 @@
+import Foundation
+
+/// JSON for the columns that hold structured values (tags, attributes, context).
+/// Keys are sorted so that equal values are stored as equal text.
+enum JSONCoding {
+    static func string<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import LineupCore
+import LineupStore
+
+extension SQLiteStore {
+    public func insertEvents(_ events: [Event]) async throws -> BatchCounts {
+        // Encode outside the write transaction: the writer is the one serialized resource.
+        let contexts = try events.map { $0.context.isEmpty ? nil : try JSONCoding.string($0.context) }
+        return try await writer.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO events (event_id, user_id, session_id, item_id, type, value, ts, request_id, context, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(event_id) DO NOTHING
+                """)
+            var inserted = 0
+            for (event, context) in zip(events, contexts) {
+                try statement.execute(arguments: [
+                    event.eventId, event.userId, event.sessionId, event.itemId, event.type.rawValue,
+                    event.value, event.timestamp.timeIntervalSince1970, event.requestId, context,
+                    event.receivedAt.timeIntervalSince1970,
+                ])
+                inserted += db.changesCount
+            }
+            return BatchCounts(inserted: inserted, existing: events.count - inserted)
+        }
+    }
+
+    public func events(userId: String) async throws -> [Event] {
+        try await writer.read { db in try Self.events(userId: userId, in: db) }
+    }
+
+    static func events(userId: String, in db: Database) throws -> [Event] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM events WHERE user_id = ? ORDER BY ts, seq", arguments: [userId]
+        ).map(event(from:))
+    }
+
+    static func event(from row: Row) throws -> Event {
+        let context: String? = row["context"]
+        let typeName: String = row["type"]
+        guard let type = EventType(rawValue: typeName) else {
+            throw SQLiteStoreError.corrupt("event \(row["event_id"] as String? ?? "?") has unknown type \(typeName)")
+        }
+        return Event(
+            eventId: row["event_id"],
+            userId: row["user_id"],
+            sessionId: row["session_id"],
+            itemId: row["item_id"],
+            type: type,
+            value: row["value"],
+            timestamp: Date(timeIntervalSince1970: row["ts"]),
+            requestId: row["request_id"],
+            context: try context.map { try JSONCoding.decode([String: String].self, from: $0) } ?? [:],
+            receivedAt: Date(timeIntervalSince1970: row["received_at"])
+        )
+    }
+}

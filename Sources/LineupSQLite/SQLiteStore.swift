@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import LineupCore
+import LineupStore
+
+/// The embedded default store: one SQLite file, written through GRDB.
+///
+/// A `DatabasePool` in WAL mode lets readers run while a writer commits. Every write is one
+/// transaction, and with `synchronous = FULL` a transaction is on disk when the call returns,
+/// so what the service acknowledges survives a crash or a power cut.
+public final class SQLiteStore: Store {
+    public struct Configuration: Sendable {
+        /// The database file; created with its directory when missing.
+        public var path: String
+        /// `FULL` makes every commit durable on return; `NORMAL` trades the last
+        /// commits on power loss (never on a process crash) for throughput.
+        public var synchronous: Synchronous
+
+        public enum Synchronous: String, Sendable {
+            case full = "FULL"
+            case normal = "NORMAL"
+        }
+
+        public init(path: String, synchronous: Synchronous = .full) {
+            self.path = path
+            self.synchronous = synchronous
+        }
+    }
+
+    let writer: any DatabaseWriter
+    private let path: String?
+
+    /// Opens (creating when needed) the database file and runs pending migrations.
+    public init(configuration: Configuration) throws {
+        let url = URL(fileURLWithPath: configuration.path)
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var config = GRDB.Configuration()
+        let synchronous = configuration.synchronous.rawValue
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        config.busyMode = .timeout(10)
+        writer = try DatabasePool(path: configuration.path, configuration: config)
+        path = configuration.path
+        try Schema.migrator.migrate(writer)
+    }
+
+    /// A private in-memory database, for tests.
+    public init() throws {
+        writer = try DatabaseQueue()
+        path = nil
+        try Schema.migrator.migrate(writer)
+    }
+
+    public func readiness() async -> Readiness {
+        do {
+            let done = try await writer.read { db in try Schema.migrator.hasCompletedMigrations(db) }
+            return done ? .ready : .notReady(reason: "database migrations are not complete")
+        } catch {
+            return .notReady(reason: "database is not readable: \(error)")
+        }
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        let counts = try await writer.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
+            )
+        }
+        var bytes = 0
+        if let path {
+            for suffix in ["", "-wal", "-shm"] {
+                let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
+                bytes += (attributes?[.size] as? Int) ?? 0
+            }
+        }
+        return StoreStatistics(items: counts.0, users: counts.1, events: counts.2, bytes: bytes)
+    }
+}

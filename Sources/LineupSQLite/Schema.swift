@@ -1,0 +1,60 @@
+import GRDB
+
+/// The database schema, as an append-only list of migrations.
+///
+/// A migration that has shipped is never edited: databases in the field have already run
+/// it. Change the schema by appending a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("v1: items, users, events") { db in
+            try db.execute(sql: """
+                CREATE TABLE items (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    title TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    tags TEXT NOT NULL,          -- JSON array of strings
+                    embedding BLOB,              -- little-endian Float32s, NULL when derived from text
+                    attributes TEXT NOT NULL,    -- JSON object
+                    active INTEGER NOT NULL,
+                    created_at REAL NOT NULL,    -- seconds since 1970
+                    updated_at REAL NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    role TEXT,
+                    team TEXT,
+                    timezone TEXT NOT NULL,
+                    attributes TEXT NOT NULL,
+                    personalization INTEGER NOT NULL,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX users_by_role ON users(role);
+
+                -- seq keeps arrival order for readers that tail the log.
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY,
+                    event_id TEXT NOT NULL UNIQUE,
+                    user_id TEXT NOT NULL,
+                    session_id TEXT,
+                    item_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    value REAL,
+                    ts REAL NOT NULL,
+                    request_id TEXT,
+                    context TEXT,                -- JSON object of strings, NULL when empty
+                    received_at REAL NOT NULL
+                );
+                -- a user's history (online state, export, erasure)
+                CREATE INDEX events_by_user ON events(user_id, ts);
+                -- attribution of outcomes to the rank response that caused them
+                CREATE INDEX events_by_request ON events(request_id) WHERE request_id IS NOT NULL;
+                """)
+        }
+        return migrator
+    }
+}

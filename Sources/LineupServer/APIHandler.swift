@@ -1,0 +1,109 @@
+import Foundation
+import LineupAPI
+import LineupCore
+import LineupEngine
+import LineupStore
+import OpenAPIRuntime
+
+/// The operations of openapi.yaml, each a thin translation between the generated types and
+/// the engine. Errors are thrown, not returned: `ProblemMiddleware` renders them.
+struct APIHandler: APIProtocol {
+    let engine: Engine
+    let metrics: ServiceMetrics
+
+    // MARK: Items
+
+    func putItem(_ input: Operations.PutItem.Input) async throws -> Operations.PutItem.Output {
+        guard case .json(let body) = input.body else { throw unsupportedMediaType }
+        let result = try await engine.putItem(id: input.path.itemId, try APIMapping.draft(body))
+        let item = try APIMapping.item(result.value)
+        return result.created ? .created(.init(body: .json(item))) : .ok(.init(body: .json(item)))
+    }
+
+    func getItem(_ input: Operations.GetItem.Input) async throws -> Operations.GetItem.Output {
+        .ok(.init(body: .json(try APIMapping.item(try await engine.item(id: input.path.itemId)))))
+    }
+
+    func deleteItem(_ input: Operations.DeleteItem.Input) async throws -> Operations.DeleteItem.Output {
+        try await engine.deleteItem(id: input.path.itemId)
+        return .noContent(.init())
+    }
+
+    func listItems(_ input: Operations.ListItems.Input) async throws -> Operations.ListItems.Output {
+        let page = try await engine.listItems(limit: input.query.limit ?? 100, cursor: input.query.cursor)
+        return .ok(.init(body: .json(.init(items: try page.items.map(APIMapping.item), nextCursor: page.nextCursor))))
+    }
+
+    func importItems(_ input: Operations.ImportItems.Input) async throws -> Operations.ImportItems.Output {
+        guard case .json(let body) = input.body else { throw unsupportedMediaType }
+        let counts = try await engine.importItems(try body.items.map(APIMapping.draft))
+        return .ok(.init(body: .json(.init(created: counts.inserted, updated: counts.existing))))
+    }
+
+    // MARK: Users
+
+    func putUser(_ input: Operations.PutUser.Input) async throws -> Operations.PutUser.Output {
+        guard case .json(let body) = input.body else { throw unsupportedMediaType }
+        let result = try await engine.putUser(id: input.path.userId, try APIMapping.draft(body))
+        let user = try APIMapping.user(result.value)
+        return result.created ? .created(.init(body: .json(user))) : .ok(.init(body: .json(user)))
+    }
+
+    func getUser(_ input: Operations.GetUser.Input) async throws -> Operations.GetUser.Output {
+        .ok(.init(body: .json(try APIMapping.user(try await engine.user(id: input.path.userId)))))
+    }
+
+    func deleteUser(_ input: Operations.DeleteUser.Input) async throws -> Operations.DeleteUser.Output {
+        let erasure = try await engine.eraseUser(id: input.path.userId)
+        return .ok(.init(body: .json(.init(
+            userId: erasure.userId, profileDeleted: erasure.profileDeleted, eventsDeleted: erasure.eventsDeleted))))
+    }
+
+    func exportUser(_ input: Operations.ExportUser.Input) async throws -> Operations.ExportUser.Output {
+        let export = try await engine.exportUser(id: input.path.userId)
+        return .ok(.init(body: .json(.init(
+            userId: export.userId,
+            profile: try export.profile.map(APIMapping.user),
+            events: export.events.map(APIMapping.storedEvent)))))
+    }
+
+    // MARK: Events
+
+    func ingestEvents(_ input: Operations.IngestEvents.Input) async throws -> Operations.IngestEvents.Output {
+        guard case .json(let body) = input.body else { throw unsupportedMediaType }
+        let counts = try await engine.ingest(body.events.map(APIMapping.draft))
+        metrics.eventsIngested.increment(by: counts.inserted)
+        metrics.eventsDuplicate.increment(by: counts.existing)
+        return .ok(.init(body: .json(.init(stored: counts.inserted, duplicates: counts.existing))))
+    }
+
+    // MARK: Operations
+
+    func healthz(_ input: Operations.Healthz.Input) async throws -> Operations.Healthz.Output {
+        .ok(.init(body: .json(.init(status: "ok"))))
+    }
+
+    func readyz(_ input: Operations.Readyz.Input) async throws -> Operations.Readyz.Output {
+        switch await engine.readiness() {
+        case .ready:
+            return .ok(.init(body: .json(.init(status: "ready"))))
+        case .notReady(let reason):
+            let problem = Problem(.serviceUnavailable, reason).body
+            return .serviceUnavailable(.init(body: .applicationProblemJson(.init(
+                _type: problem.type, title: problem.title, status: problem.status, detail: problem.detail))))
+        }
+    }
+
+    func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
+        let statistics = try await engine.statistics()
+        metrics.storeBytes.record(statistics.bytes)
+        metrics.itemRows.record(statistics.items)
+        metrics.userRows.record(statistics.users)
+        metrics.eventRows.record(statistics.events)
+        return .ok(.init(body: .plainText(HTTPBody(metrics.exposition()))))
+    }
+
+    private var unsupportedMediaType: Problem {
+        Problem(.unsupportedMediaType, "The body must be application/json.", field: "Content-Type")
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import LineupAPI
+import LineupCore
+import LineupEngine
+import OpenAPIRuntime
+
+/// Conversions between the generated API types and Lineup's own. They live at the edge so
+/// that nothing below the server depends on the generated code.
+enum APIMapping {
+    static func draft(_ body: Components.Schemas.ItemInput) throws -> ItemDraft {
+        ItemDraft(
+            id: body.id, title: body.title, description: body.description ?? "", type: body._type,
+            tags: body.tags ?? [], embedding: body.embedding,
+            attributes: try attributes(body.attributes, field: "attributes"), active: body.active ?? true)
+    }
+
+    static func draft(_ body: Components.Schemas.BatchItem) throws -> ItemDraft {
+        ItemDraft(
+            id: body.id, title: body.title, description: body.description ?? "", type: body._type,
+            tags: body.tags ?? [], embedding: body.embedding,
+            attributes: try attributes(body.attributes, field: "attributes"), active: body.active ?? true)
+    }
+
+    static func item(_ item: Item) throws -> Components.Schemas.Item {
+        Components.Schemas.Item(
+            id: item.id, title: item.title, description: item.description, _type: item.type, tags: item.tags,
+            embedding: item.embedding, attributes: try attributes(item.attributes), active: item.active,
+            createdAt: item.createdAt, updatedAt: item.updatedAt)
+    }
+
+    static func draft(_ body: Components.Schemas.UserInput) throws -> UserDraft {
+        UserDraft(
+            id: body.id, role: body.role, team: body.team, timezone: body.timezone,
+            attributes: try attributes(body.attributes, field: "attributes"),
+            personalization: body.personalization ?? true)
+    }
+
+    static func user(_ user: User) throws -> Components.Schemas.User {
+        Components.Schemas.User(
+            id: user.id, role: user.role, team: user.team, timezone: user.timezone,
+            attributes: try attributes(user.attributes), personalization: user.personalization,
+            createdAt: user.createdAt, updatedAt: user.updatedAt)
+    }
+
+    static func draft(_ body: Components.Schemas.Event) -> EventDraft {
+        var context = body.context?.additionalProperties ?? [:]
+        if let device = body.context?.device { context["device"] = device }
+        return EventDraft(
+            eventId: body.eventId, userId: body.userId, sessionId: body.sessionId, itemId: body.itemId,
+            type: EventType(body._type), value: body.value, timestamp: body.timestamp, requestId: body.requestId,
+            context: context)
+    }
+
+    static func storedEvent(_ event: Event) -> Components.Schemas.StoredEvent {
+        Components.Schemas.StoredEvent(
+            eventId: event.eventId, userId: event.userId, sessionId: event.sessionId, itemId: event.itemId,
+            _type: .init(event.type), value: event.value, timestamp: event.timestamp, requestId: event.requestId,
+            context: event.context.isEmpty ? nil : .init(additionalProperties: event.context),
+            receivedAt: event.receivedAt)
+    }
+
+    /// Free-form objects cross the boundary through JSON: the generated container holds
+    /// untyped values, Lineup stores typed ones.
+    static func attributes(_ container: Components.Schemas.Attributes?, field: String) throws -> [String: JSONValue] {
+        guard let container else { return [:] }
+        do {
+            let data = try JSONEncoder().encode(container)
+            return try JSONDecoder().decode([String: JSONValue].self, from: data)
+        } catch {
+            throw ValidationError(field: field, reason: "must be a JSON object")
+        }
+    }
+
+    static func attributes(_ value: [String: JSONValue]) throws -> Components.Schemas.Attributes {
+        try JSONDecoder().decode(Components.Schemas.Attributes.self, from: try JSONEncoder().encode(value))
+    }
+}
+
+extension EventType {
+    init(_ type: Components.Schemas.EventType) {
+        switch type {
+        case .view: self = .view
+        case .open: self = .open
+        case .click: self = .click
+        case .drilldown: self = .drilldown
+        case .filterChange: self = .filterChange
+        case .export: self = .export
+        case .dwell: self = .dwell
+        case .pin: self = .pin
+        case .unpin: self = .unpin
+        case .hide: self = .hide
+        case .unhide: self = .unhide
+        }
+    }
+}
+
+extension Components.Schemas.EventType {
+    init(_ type: EventType) {
+        switch type {
+        case .view: self = .view
+        case .open: self = .open
+        case .click: self = .click
+        case .drilldown: self = .drilldown
+        case .filterChange: self = .filterChange
+        case .export: self = .export
+        case .dwell: self = .dwell
+        case .pin: self = .pin
+        case .unpin: self = .unpin
+        case .hide: self = .hide
+        case .unhide: self = .unhide
+        }
+    }
+}

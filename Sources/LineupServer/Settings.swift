@@ -1,0 +1,141 @@
+import Foundation
+import LineupCore
+import LineupEngine
+import LineupSQLite
+import Logging
+
+/// Everything `lineup serve` can be told, gathered from (lowest to highest precedence)
+/// built-in defaults, a JSON config file, `LINEUP_*` environment variables and command-line
+/// flags. Each layer overrides only the keys it sets.
+public struct Settings: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The SQLite file; its directory is created when missing.
+    public var database = "data/lineup.sqlite"
+    public var embeddingDimension = 64
+    public var clientTokens: [String] = []
+    public var adminTokens: [String] = []
+    public var logLevel: Logger.Level = .info
+    public var maxBodyBytes = 64 << 20
+    public var maxClockSkewSeconds = 300.0
+    /// `full` (default): a commit is on disk when acknowledged. `normal`: faster, may lose
+    /// the last commits on power loss (never on a crash of the process).
+    public var synchronous: SQLiteStore.Configuration.Synchronous = .full
+
+    public init() {}
+
+    /// The keys of the config file, with the environment variable that overrides each.
+    public static let keys: [(file: String, environment: String)] = [
+        ("host", "LINEUP_HOST"),
+        ("port", "LINEUP_PORT"),
+        ("database", "LINEUP_DATABASE"),
+        ("embedding_dimension", "LINEUP_EMBEDDING_DIMENSION"),
+        ("client_tokens", "LINEUP_CLIENT_TOKENS"),
+        ("admin_tokens", "LINEUP_ADMIN_TOKENS"),
+        ("log_level", "LINEUP_LOG_LEVEL"),
+        ("max_body_bytes", "LINEUP_MAX_BODY_BYTES"),
+        ("max_clock_skew_seconds", "LINEUP_MAX_CLOCK_SKEW_SECONDS"),
+        ("synchronous", "LINEUP_SYNCHRONOUS"),
+    ]
+
+    /// Reads the config file (when given) and then the environment over the defaults.
+    public static func load(file: String?, environment: [String: String]) throws -> Settings {
+        var settings = Settings()
+        if let file {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: file))
+            } catch {
+                throw SettingsError(source: file, key: nil, reason: "cannot be read: \(error.localizedDescription)")
+            }
+            guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+                throw SettingsError(source: file, key: nil, reason: "is not a JSON object")
+            }
+            for key in object.keys.sorted() {
+                guard let value = object[key] else { continue }
+                guard keys.contains(where: { $0.file == key }) else {
+                    let known = keys.map(\.file).joined(separator: ", ")
+                    throw SettingsError(source: file, key: key, reason: "is not a setting; known keys: \(known)")
+                }
+                try settings.apply(key: key, value: value, source: file)
+            }
+        }
+        for (key, variable) in keys {
+            if let text = environment[variable] {
+                try settings.apply(key: key, value: .string(text), source: "environment variable \(variable)")
+            }
+        }
+        return settings
+    }
+
+    /// Sets one key from a JSON value or its text form (environment, flags).
+    public mutating func apply(key: String, value: JSONValue, source: String) throws {
+        func fail(_ reason: String) -> SettingsError { SettingsError(source: source, key: key, reason: reason) }
+        func string() throws -> String {
+            switch value {
+            case .string(let text): return text
+            case .number(let number): return number == number.rounded() ? String(Int(number)) : String(number)
+            case .bool(let flag): return String(flag)
+            default: throw fail("must be a string or number")
+            }
+        }
+        func integer(_ range: ClosedRange<Int>) throws -> Int {
+            guard let number = Int(try string()), range.contains(number) else {
+                throw fail("must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return number
+        }
+        func list() throws -> [String] {
+            if case .array(let values) = value {
+                return try values.map { element in
+                    guard case .string(let text) = element, !text.isEmpty else { throw fail("must hold non-empty strings") }
+                    return text
+                }
+            }
+            return try string().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        switch key {
+        case "host":
+            host = try string()
+            if host.isEmpty { throw fail("must not be empty") }
+        case "port": port = try integer(0...65535)
+        case "database":
+            database = try string()
+            if database.isEmpty { throw fail("must not be empty") }
+        case "embedding_dimension": embeddingDimension = try integer(1...4096)
+        case "client_tokens": clientTokens = try list()
+        case "admin_tokens": adminTokens = try list()
+        case "log_level":
+            guard let level = Logger.Level(rawValue: try string().lowercased()) else {
+                throw fail("must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            logLevel = level
+        case "max_body_bytes": maxBodyBytes = try integer(1024...(1 << 30))
+        case "max_clock_skew_seconds":
+            guard let seconds = Double(try string()), seconds >= 0, seconds.isFinite else {
+                throw fail("must be a non-negative number of seconds")
+            }
+            maxClockSkewSeconds = seconds
+        case "synchronous":
+            guard let mode = SQLiteStore.Configuration.Synchronous(rawValue: try string().uppercased()) else {
+                throw fail("must be full or normal")
+            }
+            synchronous = mode
+        default:
+            throw fail("is not a setting")
+        }
+    }
+
+    public var server: Server.Configuration {
+        Server.Configuration(
+            host: host, port: port, clientTokens: clientTokens, adminTokens: adminTokens, maxBodyBytes: maxBodyBytes)
+    }
+
+    public var engine: Engine.Configuration {
+        Engine.Configuration(embeddingDimension: embeddingDimension, maxClockSkew: maxClockSkewSeconds)
+    }
+
+    public var store: SQLiteStore.Configuration {
+        SQLiteStore.Configuration(path: database, synchronous: synchronous)
+    }
+}

@@ -1,0 +1,15 @@
+/// What erasing a user removed.
+public struct UserErasure: Sendable, Hashable {
+    public var userId: String
+    public var profileDeleted: Bool
+    public var eventsDeleted: Int
+
+    public init(userId: String, profileDeleted: Bool, eventsDeleted: Int) {
+        self.userId = userId
+        self.profileDeleted = profileDeleted
+        self.eventsDeleted = eventsDeleted
+    }
+
+    /// True when nothing at all was stored about the user.
+    public var isEmpty: Bool { !profileDeleted && eventsDeleted == 0 }
+}
