@@ -10,21 +10,21 @@ enum APIMapping {
     static func draft(_ body: Components.Schemas.ItemInput) throws -> ItemDraft {
         ItemDraft(
             id: body.id, title: body.title, description: body.description ?? "", type: body._type,
-            tags: body.tags ?? [], embedding: body.embedding,
+            tags: body.tags ?? [], embedding: body.embedding?.values,
             attributes: try attributes(body.attributes, field: "attributes"), active: body.active ?? true)
     }
 
     static func draft(_ body: Components.Schemas.BatchItem) throws -> ItemDraft {
         ItemDraft(
             id: body.id, title: body.title, description: body.description ?? "", type: body._type,
-            tags: body.tags ?? [], embedding: body.embedding,
+            tags: body.tags ?? [], embedding: body.embedding?.values,
             attributes: try attributes(body.attributes, field: "attributes"), active: body.active ?? true)
     }
 
     static func item(_ item: Item) throws -> Components.Schemas.Item {
         Components.Schemas.Item(
             id: item.id, title: item.title, description: item.description, _type: item.type, tags: item.tags,
-            embedding: item.embedding, attributes: try attributes(item.attributes), active: item.active,
+            embedding: item.embedding.map(Embedding.init), attributes: try attributes(item.attributes), active: item.active,
             createdAt: item.createdAt, updatedAt: item.updatedAt)
     }
 
@@ -47,7 +47,7 @@ enum APIMapping {
         if let device = body.context?.device { context["device"] = device }
         return EventDraft(
             eventId: body.eventId, userId: body.userId, sessionId: body.sessionId, itemId: body.itemId,
-            type: EventType(body._type), value: body.value, timestamp: body.timestamp, requestId: body.requestId,
+            type: EventType(body._type), value: body.value, timestamp: body.timestamp.date, requestId: body.requestId,
             context: context)
     }
 

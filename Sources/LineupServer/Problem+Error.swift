@@ -39,9 +39,15 @@ extension Problem {
         switch serverError.underlyingError {
         case let error as EngineError: self.init(engineError: error)
         case let error as Problem: self = error
-        case let error as DecodingError: self.init(decodingError: error)
+        case let error as DecodingError:
+            self.init(decodingError: error)
+            if field == "body" && serverError.request.method == .get {
+                field = Self.malformedQueryParameter(in: serverError.request.path ?? "") ?? "query"
+            }
         default:
-            if serverError.httpStatus.kind == .clientError {
+            if serverError.httpStatus == .unsupportedMediaType {
+                self.init(.unsupportedMediaType, serverError.causeDescription, field: "Content-Type")
+            } else if serverError.httpStatus.kind == .clientError {
                 self.init(serverError.httpStatus, serverError.causeDescription)
             } else {
                 self.init(.internalServerError, "The server failed to handle the request; this is a bug in Lineup.")
@@ -68,6 +74,20 @@ extension Problem {
         @unknown default:
             self.init(.badRequest, "could not be decoded", field: "body")
         }
+    }
+
+    /// The generated layer decodes a query parameter at its root, so its error carries no
+    /// name. Lineup's only non-string query parameters are integers (`limit`): the culprit is
+    /// the one whose value is not an integer.
+    static func malformedQueryParameter(in path: String) -> String? {
+        guard let query = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            let value = parts.count > 1 ? String(parts[1]) : ""
+            if name != "cursor" && Int(value) == nil { return name.removingPercentEncoding ?? name }
+        }
+        return nil
     }
 
     /// `events[3].timestamp` from a decoder's coding path.

@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct AuthTests {
     @Test func scopesAreEnforced() async throws {
-        try await TestServer().run { client in
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
             let missing = try await client.call(.get, "/v1/items", token: nil)
             #expect(missing.status == .unauthorized)
             #expect(missing.contentType == "application/problem+json")
@@ -31,7 +31,7 @@ import Testing
     @Test func withoutTokensEverythingIsOpenOnLoopback() async throws {
         var server = TestServer()
         server.configuration = .init()
-        try await server.run { client in
+        try await server.run { (client: any TestClientProtocol) async throws in
             #expect(try await client.call(.get, "/v1/items", token: nil).status == .ok)
         }
     }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct EventRoutesTests {
     @Test func resendingABatchIsANoOp() async throws {
-        try await TestServer().run { client in
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
             let batch = Body.events([Body.event("e1"), Body.event("e2", type: "dwell", extra: #", "value": 42.5"#), Body.event("e3")])
             let first = try await client.call(.post, "/v1/events", json: batch, token: TestServer.client)
             #expect(first.status == .ok)
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func acceptsFractionalSecondsAndOffsets() async throws {
-        try await TestServer().run { client in
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
             let batch = Body.events([
                 Body.event("e1", timestamp: "2026-01-05T10:00:00.250Z"),
                 Body.event("e2", timestamp: "2026-01-05T11:00:00+01:00", extra: #", "request_id": "r-1", "session_id": "s-1""#),

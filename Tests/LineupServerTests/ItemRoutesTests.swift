@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ItemRoutesTests {
     @Test func putGetListDelete() async throws {
-        try await TestServer().run { client in
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
             let created = try await client.call(.put, "/v1/items/w1", json: Body.item())
             #expect(created.status == .created)
             #expect(created.json["id"] as? String == "w1")
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func listingPagesThroughTheCatalog() async throws {
-        try await TestServer().run { client in
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
             for id in ["c", "a", "e", "b", "d"] {
                 #expect(try await client.call(.put, "/v1/items/\(id)", json: Body.item()).status == .created)
             }
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func batchIsAllOrNothing() async throws {
-        try await TestServer().run { client in
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
             let items = (1...3).map { #"{"id": "w\#($0)", "title": "KPI \#($0)", "type": "kpi"}"# }
             let first = try await client.call(.post, "/v1/items/batch", json: #"{"items": [\#(items.joined(separator: ","))]}"#)
             #expect(first.status == .ok)

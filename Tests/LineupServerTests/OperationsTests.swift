@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct OperationsTests {
     @Test func healthReadinessAndMetrics() async throws {
-        try await TestServer().run { client in
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
             let health = try await client.call(.get, "/healthz", token: nil)
             #expect(health.json["status"] as? String == "ok")
             let ready = try await client.call(.get, "/readyz", token: nil)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct UserRoutesTests {
     @Test func profileLifecycleAndErasure() async throws {
-        try await TestServer().run { client in
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
             let body = #"{"role": "analyst", "team": "growth", "timezone": "Europe/Paris", "attributes": {"seniority": "senior", "level": 3}}"#
             let created = try await client.call(.put, "/v1/users/u1", json: body)
             #expect(created.status == .created)
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func attributesRoundTrip() async throws {
-        try await TestServer().run { client in
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
             _ = try await client.call(.put, "/v1/users/u1", json: #"{"attributes": {"nested": {"a": [1, true, null, "x"]}}}"#)
             let read = try await client.call(.get, "/v1/users/u1")
             let nested = (read.json["attributes"] as? [String: Any])?["nested"] as? [String: Any]

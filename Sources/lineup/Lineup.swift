@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Lineup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lineup",
+        abstract: "Orders dashboard widgets for each user, logs what it served, learns from what users did.",
+        subcommands: [Serve.self, Demo.self]
+    )
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LineupEngine
+import LineupSQLite
+import LineupServer
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP service.",
+        discussion: """
+            Settings come from --config FILE (or $LINEUP_CONFIG), then LINEUP_* environment \
+            variables, then these flags. Tokens are set in the file or the environment only \
+            (LINEUP_CLIENT_TOKENS, LINEUP_ADMIN_TOKENS), never on the command line where other \
+            users of the machine could read them. SIGTERM or Ctrl-C shut down gracefully.
+            """
+    )
+
+    @OptionGroup var options: SettingsOptions
+
+    @Option(name: .long, help: "Address to listen on (default: 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (default: 8080).")
+    var port: Int?
+
+    @Flag(name: .long, help: "Fill an empty store with the demo dataset before serving.")
+    var demo = false
+
+    @Option(name: .long, help: "Seed of the demo dataset.")
+    var seed: UInt64 = 42
+
+    func run() async throws {
+        let settings = try options.settings(extra: [("host", host), ("port", port.map(String.init))])
+        let logger = LogBootstrap.run(level: settings.logLevel, label: "lineup")
+        let store = try SQLiteStore(configuration: settings.store)
+        let engine = Engine(configuration: settings.engine, store: store, logger: logger)
+        if demo {
+            let statistics = try await store.statistics()
+            if statistics.items == 0 {
+                try await DemoLoader(engine: engine, seed: seed).load()
+            } else {
+                print("demo: \(settings.database) already holds \(statistics.items) items; leaving it as it is")
+            }
+        }
+        let server = Server(configuration: settings.server, engine: engine, logger: logger)
+        let application = try Self.application(of: server)
+        print("Lineup serving \(settings.database) on http://\(settings.host):\(settings.port)")
+        try await application.runService()
+    }
+
+    /// The application, with a refused configuration reported as a usage error (exit 64).
+    private static func application(of server: Server) throws -> some ApplicationProtocol {
+        do {
+            return try server.makeApplication()
+        } catch let error as Server.Error {
+            throw ValidationError(error.description)
+        }
+    }
+}
