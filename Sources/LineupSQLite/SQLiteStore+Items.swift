@@ -9,13 +9,7 @@ extension SQLiteStore {
     }
 
     public func upsertItems(_ items: [Item]) async throws -> BatchCounts {
-        try await writer.write { db in
-            var counts = BatchCounts(inserted: 0, existing: 0)
-            for item in items {
-                if try Self.upsert(item, in: db).created { counts.inserted += 1 } else { counts.existing += 1 }
-            }
-            return counts
-        }
+        try await writer.write { db in try Self.upsertEach(items, in: db, with: Self.upsert) }
     }
 
     public func item(id: String) async throws -> Item? {
@@ -44,7 +38,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func upsert(_ item: Item, in db: Database) throws -> Upserted<Item> {
+    static func upsert(_ item: Item, in db: Database) throws -> Upserted<Item> {
         let existingCreatedAt = try Double.fetchOne(
             db, sql: "SELECT created_at FROM items WHERE id = ?", arguments: [item.id])
         var stored = item

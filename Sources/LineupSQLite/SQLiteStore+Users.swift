@@ -9,16 +9,10 @@ extension SQLiteStore {
     }
 
     public func upsertUsers(_ users: [User]) async throws -> BatchCounts {
-        try await writer.write { db in
-            var counts = BatchCounts(inserted: 0, existing: 0)
-            for user in users {
-                if try Self.upsert(user, in: db).created { counts.inserted += 1 } else { counts.existing += 1 }
-            }
-            return counts
-        }
+        try await writer.write { db in try Self.upsertEach(users, in: db, with: Self.upsert) }
     }
 
-    private static func upsert(_ user: User, in db: Database) throws -> Upserted<User> {
+    static func upsert(_ user: User, in db: Database) throws -> Upserted<User> {
         let existingCreatedAt = try Double.fetchOne(
             db, sql: "SELECT created_at FROM users WHERE id = ?", arguments: [user.id])
         var stored = user

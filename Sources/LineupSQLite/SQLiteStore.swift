@@ -79,4 +79,15 @@ public final class SQLiteStore: Store {
         }
         return StoreStatistics(items: counts.0, users: counts.1, events: counts.2, bytes: bytes)
     }
+
+    /// Upserts every value inside the caller's transaction, counting creations and replacements.
+    static func upsertEach<Value>(
+        _ values: [Value], in db: Database, with upsert: (Value, Database) throws -> Upserted<Value>
+    ) throws -> BatchCounts {
+        var counts = BatchCounts(inserted: 0, existing: 0)
+        for value in values {
+            if try upsert(value, db).created { counts.inserted += 1 } else { counts.existing += 1 }
+        }
+        return counts
+    }
 }

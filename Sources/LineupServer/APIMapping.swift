@@ -77,37 +77,20 @@ enum APIMapping {
 }
 
 extension EventType {
+    /// The spec's enum and Lineup's carry the same raw values; a test checks every case.
     init(_ type: Components.Schemas.EventType) {
-        switch type {
-        case .view: self = .view
-        case .open: self = .open
-        case .click: self = .click
-        case .drilldown: self = .drilldown
-        case .filterChange: self = .filterChange
-        case .export: self = .export
-        case .dwell: self = .dwell
-        case .pin: self = .pin
-        case .unpin: self = .unpin
-        case .hide: self = .hide
-        case .unhide: self = .unhide
+        guard let mapped = EventType(rawValue: type.rawValue) else {
+            preconditionFailure("openapi.yaml names event type '\(type.rawValue)', which LineupCore does not know")
         }
+        self = mapped
     }
 }
 
 extension Components.Schemas.EventType {
     init(_ type: EventType) {
-        switch type {
-        case .view: self = .view
-        case .open: self = .open
-        case .click: self = .click
-        case .drilldown: self = .drilldown
-        case .filterChange: self = .filterChange
-        case .export: self = .export
-        case .dwell: self = .dwell
-        case .pin: self = .pin
-        case .unpin: self = .unpin
-        case .hide: self = .hide
-        case .unhide: self = .unhide
+        guard let mapped = Self(rawValue: type.rawValue) else {
+            preconditionFailure("LineupCore names event type '\(type.rawValue)', which openapi.yaml does not know")
         }
+        self = mapped
     }
 }

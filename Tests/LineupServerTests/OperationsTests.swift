@@ -1,5 +1,8 @@
 import Foundation
 import HummingbirdTesting
+import LineupAPI
+import LineupCore
+@testable import LineupServer
 import Testing
 
 @Suite struct OperationsTests {
@@ -21,5 +24,14 @@ import Testing
             #expect(metrics.text.contains(#"http_route="/v1/events""#) || metrics.text.contains("/v1/events"))
             #expect(metrics.text.contains("http_server_request_duration"))
         }
+    }
+}
+
+@Suite struct EventTypeMappingTests {
+    @Test func everyEventTypeOfTheSpecIsKnownAndBack() {
+        for type in LineupCore.EventType.allCases {
+            #expect(LineupCore.EventType(Components.Schemas.EventType(type)) == type)
+        }
+        #expect(Components.Schemas.EventType.allCases.count == LineupCore.EventType.allCases.count)
     }
 }
