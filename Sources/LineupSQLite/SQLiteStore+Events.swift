@@ -6,7 +6,7 @@ import LineupStore
 extension SQLiteStore {
     public func insertEvents(_ events: [Event]) async throws -> BatchCounts {
         // Encode outside the write transaction: the writer is the one serialized resource.
-        let contexts = try events.map { $0.context.isEmpty ? nil : try JSONCoding.string($0.context) }
+        let contexts = events.map { $0.context.isEmpty ? nil : JSONCoding.string($0.context) }
         return try await writer.write { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO events (event_id, user_id, session_id, item_id, type, value, ts, request_id, context, received_at)

@@ -30,7 +30,7 @@ public struct Server: Sendable {
         let handler = APIHandler(engine: engine, metrics: ServiceMetrics())
         try handler.registerHandlers(
             on: router,
-            configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
+            configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         return router
     }
 

@@ -38,7 +38,7 @@ struct Demo: AsyncParsableCommand {
         let logger = LogBootstrap.run(level: settings.logLevel, label: "lineup")
         let store = try SQLiteStore(configuration: settings.store)
         let engine = Engine(configuration: settings.engine, store: store, logger: logger)
-        print("demo: filling \(settings.database)")
+        Console.line("demo: filling \(settings.database)")
         do {
             try await DemoLoader(engine: engine, seed: seed, items: items, users: users, days: days).load()
         } catch let error as DemoError {

@@ -32,13 +32,13 @@ struct DemoLoader {
         }
 
         let catalog = try await engine.importItems(simulator.items.map(ItemDraft.init))
-        print("demo: \(catalog.inserted + catalog.existing) widgets")
+        Console.line("demo: \(catalog.inserted + catalog.existing) widgets")
         var profiles = 0
         for chunk in simulator.users.chunked(by: engine.configuration.maxBatchSize) {
             let counts = try await engine.importUsers(chunk.map(UserDraft.init))
             profiles += counts.inserted + counts.existing
         }
-        print("demo: \(profiles) users")
+        Console.line("demo: \(profiles) users")
 
         var stored = 0
         var duplicates = 0
@@ -50,11 +50,11 @@ struct DemoLoader {
             }
             let done = day.index + 1
             if done % 7 == 0 || done == days {
-                print("demo: day \(done)/\(days), \(stored) events stored" + (duplicates > 0 ? " (\(duplicates) already there)" : ""))
+                Console.line("demo: day \(done)/\(days), \(stored) events stored" + (duplicates > 0 ? " (\(duplicates) already there)" : ""))
             }
         }
         let seconds = Date().timeIntervalSince(started)
-        print("demo: done in \(String(format: "%.1f", seconds)) s, seed \(seed)")
+        Console.line("demo: done in \(String(format: "%.1f", seconds)) s, seed \(seed)")
     }
 }
 

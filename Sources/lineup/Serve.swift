@@ -41,12 +41,12 @@ struct Serve: AsyncParsableCommand {
             if statistics.items == 0 {
                 try await DemoLoader(engine: engine, seed: seed).load()
             } else {
-                print("demo: \(settings.database) already holds \(statistics.items) items; leaving it as it is")
+                Console.line("demo: \(settings.database) already holds \(statistics.items) items; leaving it as it is")
             }
         }
         let server = Server(configuration: settings.server, engine: engine, logger: logger)
         let application = try Self.application(of: server)
-        print("Lineup serving \(settings.database) on http://\(settings.host):\(settings.port)")
+        Console.line("Lineup serving \(settings.database) on http://\(settings.host):\(settings.port)")
         try await application.runService()
     }
 

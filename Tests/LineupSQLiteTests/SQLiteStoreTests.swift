@@ -1,6 +1,6 @@
 import Foundation
 import LineupCore
-import LineupSQLite
+@testable import LineupSQLite
 import LineupStore
 import Testing
 
@@ -94,5 +94,20 @@ import Testing
         #expect(await reopened.readiness() == .ready)
         let statistics = try await reopened.statistics()
         #expect(statistics.items == 1 && statistics.events == 1 && statistics.bytes > 0)
+    }
+}
+
+@Suite struct JSONCodingTests {
+    @Test(arguments: [
+        [:],
+        ["device": "mobile"],
+        ["b": "2", "a": "quote \" backslash \\ newline \n tab \t bell \u{7} é 😀", "z": ""],
+    ])
+    func contextTextIsJSONThatReadsBackTheSame(_ context: [String: String]) throws {
+        let text = JSONCoding.string(context)
+        let parsed = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+        #expect(parsed == context)
+        let keyPositions = context.keys.sorted().compactMap { text.range(of: "\"\($0)\":")?.lowerBound }
+        #expect(keyPositions == keyPositions.sorted(), "keys are written in sorted order")
     }
 }
