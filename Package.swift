@@ -72,6 +72,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LineupAPITests",
+            dependencies: ["LineupAPI", "LineupCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LineupSQLiteTests",
             dependencies: ["LineupCore", "LineupStore", "LineupSQLite"],
             swiftSettings: swiftSettings

@@ -21,23 +21,35 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 from datetime import datetime, timedelta, timezone
 
 EVENT_TYPES = ["view", "open", "click", "drilldown", "dwell", "pin", "export", "filter_change"]
 DEVICES = ["desktop", "mobile", "tablet"]
 
 
-def make_batches(count, size, seed):
-    """Realistic batches: a few hundred users, a few hundred widgets, ids unique per run."""
+def time_ordered_id(milliseconds, rng):
+    """A UUIDv7: 48 bits of Unix milliseconds, then random bits, so ids sort by time."""
+    value = (milliseconds & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rng.getrandbits(12) << 64 | 0b10 << 62 | rng.getrandbits(62)
+    return str(uuid.UUID(int=value))
+
+
+def make_batches(count, size, seed, ids):
+    """Realistic batches: 3,000 users and 300 widgets, every event from a different user
+    than its neighbours, ids unique per run (UUIDv7 by default, or random UUIDv4)."""
+    import random
+    rng = random.Random(seed)
     start = datetime.now(timezone.utc) - timedelta(days=1)
+    base_ms = int(time.time() * 1000) + seed * 10_000_000
     batches = []
     n = 0
     for b in range(count):
         events = []
         for _ in range(size):
             n += 1
+            event_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if ids == "uuid4" else time_ordered_id(base_ms + n, rng)
             event = {
-                "event_id": f"bench-{seed}-{n}",
+                "event_id": event_id,
                 "user_id": f"u-{(n * 7919) % 3000:05d}",
                 "session_id": f"s-{n // 20}",
                 "item_id": f"w-{(n * 104729) % 300:04d}",
@@ -99,11 +111,11 @@ def send_all(port, batches, connections):
     return time.perf_counter() - started, latencies, failures
 
 
-def blas_in_use():
-    try:
-        return os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
-    except OSError:
-        return "unknown"
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -115,6 +127,8 @@ def main():
     parser.add_argument("--port", type=int, default=18181)
     parser.add_argument("--runs", type=int, default=3, help="measured runs; the median is reported")
     parser.add_argument("--synchronous", choices=["full", "normal"], default="full")
+    parser.add_argument("--ids", choices=["uuid7", "uuid4"], default="uuid7",
+                        help="time-ordered (UUIDv7, ULID-like) or random (UUIDv4) event ids")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="lineup-bench-")
@@ -126,13 +140,16 @@ def main():
     try:
         wait_ready(args.port)
         print(f"machine: {os.cpu_count()} cores; synchronous={args.synchronous}; "
-              f"{args.connections} connections; {args.batch_size} events a batch", flush=True)
-        warmup = make_batches(20, args.batch_size, seed=0)
+              f"{args.connections} connections; {args.batch_size} events a batch; {args.ids} event ids", flush=True)
+        warmup = make_batches(20, args.batch_size, seed=0, ids=args.ids)
         send_all(args.port, warmup, args.connections)
         results = []
         for run in range(1, args.runs + 1):
-            batches = make_batches(args.batches, args.batch_size, seed=run)
+            batches = make_batches(args.batches, args.batch_size, seed=run, ids=args.ids)
+            server_before, client_before = cpu_seconds(server.pid), time.process_time()
             wall, latencies, failures = send_all(args.port, batches, args.connections)
+            server_cpu = cpu_seconds(server.pid) - server_before
+            client_cpu = time.process_time() - client_before
             if failures:
                 raise SystemExit(f"{len(failures)} batches failed, first: {failures[0]}")
             events = args.batches * args.batch_size
@@ -141,14 +158,16 @@ def main():
             p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1000
             results.append((events / wall, p50, p99))
             print(f"run {run}: {events} events in {wall:.2f} s = {events / wall:,.0f} events/s; "
-                  f"batch p50 {p50:.1f} ms, p99 {p99:.1f} ms", flush=True)
+                  f"batch p50 {p50:.1f} ms, p99 {p99:.1f} ms; CPU: server {server_cpu:.2f} s "
+                  f"({server_cpu / events * 1e6:.1f} us/event), client {client_cpu:.2f} s", flush=True)
         rate = statistics.median(r[0] for r in results)
         p50 = statistics.median(r[1] for r in results)
         p99 = statistics.median(r[2] for r in results)
         print(f"median of {args.runs} runs: {rate:,.0f} events/s; batch of {args.batch_size}: "
               f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
         print(json.dumps({"events_per_second": round(rate), "p50_ms": round(p50, 2), "p99_ms": round(p99, 2),
-                          "runs": args.runs, "synchronous": args.synchronous, "connections": args.connections}))
+                          "runs": args.runs, "synchronous": args.synchronous, "connections": args.connections,
+                          "ids": args.ids}))
     finally:
         server.terminate()
         try:

@@ -39,6 +39,10 @@ public final class SQLiteStore: Store {
         let synchronous = configuration.synchronous.rawValue
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            // Event ids and user ids land on random index pages: keep the hot part of the
+            // indexes in memory and read the rest through mmap instead of a copy per page.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }
         config.busyMode = .timeout(10)
         writer = try DatabasePool(path: configuration.path, configuration: config)

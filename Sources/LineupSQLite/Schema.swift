@@ -49,8 +49,10 @@ enum Schema {
                     context TEXT,                -- JSON object of strings, NULL when empty
                     received_at REAL NOT NULL
                 );
-                -- a user's history (online state, export, erasure)
-                CREATE INDEX events_by_user ON events(user_id, ts);
+                -- No index by user: a batch from many users would touch one index page per
+                -- event and cost ingestion four times its throughput. Export and erasure,
+                -- rare admin operations, scan instead; the online state is rebuilt by one
+                -- scan in seq order.
                 -- attribution of outcomes to the rank response that caused them
                 CREATE INDEX events_by_request ON events(request_id) WHERE request_id IS NOT NULL;
                 """)

@@ -43,12 +43,10 @@ enum APIMapping {
     }
 
     static func draft(_ body: Components.Schemas.Event) -> EventDraft {
-        var context = body.context?.additionalProperties ?? [:]
-        if let device = body.context?.device { context["device"] = device }
-        return EventDraft(
+        EventDraft(
             eventId: body.eventId, userId: body.userId, sessionId: body.sessionId, itemId: body.itemId,
-            type: EventType(body._type), value: body.value, timestamp: body.timestamp.date, requestId: body.requestId,
-            context: context)
+            type: EventType(body.type), value: body.value, timestamp: body.timestamp.date, requestId: body.requestId,
+            context: body.context ?? [:])
     }
 
     static func storedEvent(_ event: Event) -> Components.Schemas.StoredEvent {

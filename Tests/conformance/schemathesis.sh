@@ -16,11 +16,12 @@ server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+ready() { python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "http://127.0.0.1:$port/readyz" 2>/dev/null; }
 for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-    sleep 0.1
+    ready && break
+    sleep 0.2
 done
-curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "server did not start:"; cat "$log"; exit 1; }
+ready || { echo "server did not start:"; cat "$log"; exit 1; }
 
 status=0
 python3 -m schemathesis.cli run openapi.yaml \
