@@ -48,23 +48,51 @@ public struct IncomingEvent: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
+        // Only the concrete `decode(String.self, …)` and `decode(Double.self, …)` overloads:
+        // the generic ones instantiate type metadata on every call and cost several times more.
         let container = try decoder.container(keyedBy: AnyKey.self)
         var eventId: String?
         var userId: String?
         var itemId: String?
         var type: Components.Schemas.EventType?
         var timestamp: Timestamp?
+        func string(_ key: AnyKey) throws -> String? {
+            try container.decodeNil(forKey: key) ? nil : container.decode(String.self, forKey: key)
+        }
         for key in container.allKeys {
             switch CodingKeys(rawValue: key.stringValue) {
             case .eventId: eventId = try container.decode(String.self, forKey: key)
             case .userId: userId = try container.decode(String.self, forKey: key)
-            case .sessionId: sessionId = try container.decodeIfPresent(String.self, forKey: key)
+            case .sessionId: sessionId = try string(key)
             case .itemId: itemId = try container.decode(String.self, forKey: key)
-            case .type: type = try container.decode(Components.Schemas.EventType.self, forKey: key)
-            case .value: value = try container.decodeIfPresent(Double.self, forKey: key)
-            case .timestamp: timestamp = try container.decode(Timestamp.self, forKey: key)
-            case .requestId: requestId = try container.decodeIfPresent(String.self, forKey: key)
-            case .context: context = try container.decodeIfPresent([String: String].self, forKey: key)
+            case .type:
+                let name = try container.decode(String.self, forKey: key)
+                guard let known = Components.Schemas.EventType(rawValue: name) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: container,
+                        debugDescription: "'\(name)' is not an event type; expected one of "
+                            + Components.Schemas.EventType.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                type = known
+            case .value:
+                value = try container.decodeNil(forKey: key) ? nil : container.decode(Double.self, forKey: key)
+            case .timestamp:
+                let text = try container.decode(String.self, forKey: key)
+                guard let date = Timestamp.parse(text) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: container,
+                        debugDescription: "'\(text)' is not an RFC 3339 date-time such as 2026-11-22T09:30:00Z")
+                }
+                timestamp = Timestamp(date)
+            case .requestId: requestId = try string(key)
+            case .context:
+                if try container.decodeNil(forKey: key) { continue }
+                let nested = try container.nestedContainer(keyedBy: AnyKey.self, forKey: key)
+                var entries: [String: String] = [:]
+                for entry in nested.allKeys {
+                    entries[entry.stringValue] = try nested.decode(String.self, forKey: entry)
+                }
+                context = entries
             case nil:
                 throw DecodingError.dataCorruptedError(
                     forKey: key, in: container, debugDescription: "is not a field of an event")
