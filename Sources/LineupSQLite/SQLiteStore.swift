@@ -29,6 +29,7 @@ public final class SQLiteStore: Store {
 
     let writer: any DatabaseWriter
     private let path: String?
+    private let checkpointer: Checkpointer?
 
     /// Opens (creating when needed) the database file and runs pending migrations.
     public init(configuration: Configuration) throws {
@@ -43,17 +44,24 @@ public final class SQLiteStore: Store {
             // indexes in memory and read the rest through mmap instead of a copy per page.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            // Commits never checkpoint: the `Checkpointer` copies the log into the database
+            // from its own connection, so no acknowledged write waits for that copy.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            // After a checkpoint, cut a log that a burst made large back to 64 MB.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         config.busyMode = .timeout(10)
         writer = try DatabasePool(path: configuration.path, configuration: config)
         path = configuration.path
         try Schema.migrator.migrate(writer)
+        checkpointer = try Checkpointer(path: configuration.path)
     }
 
     /// A private in-memory database, for tests.
     public init() throws {
         writer = try DatabaseQueue()
         path = nil
+        checkpointer = nil
         try Schema.migrator.migrate(writer)
     }
 
