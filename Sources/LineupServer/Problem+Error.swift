@@ -110,7 +110,7 @@ extension Problem {
         case is Int.Type, is Int64.Type: "an integer"
         case is Double.Type, is Float.Type: "a number"
         case is [Any].Type: "an array"
-        default: "an object or another type"
+        default: "an object"
         }
     }
 
