@@ -22,6 +22,7 @@ public struct Server: Sendable {
     /// The router with every route and middleware; tests drive it in process.
     public func makeRouter() throws -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthMiddleware(
