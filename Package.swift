@@ -25,6 +25,10 @@ let package = Package(
     targets: [
         // Domain types shared by every layer: items, users, events, their limits and validation.
         .target(name: "LineupCore", swiftSettings: swiftSettings),
+        // <cblas.h> from libblas-dev; Debian's alternatives pick netlib or OpenBLAS at run time.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libblas-dev"])]),
+        // Stage 1: the embedding matrix, exact cosine top-K through BLAS, content embeddings.
+        .target(name: "LineupRetrieval", dependencies: ["CBLAS", "LineupCore"], swiftSettings: swiftSettings),
         // The storage seam: protocols only, so the engine never sees a database.
         .target(name: "LineupStore", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
         // The embedded default store: SQLite through GRDB, WAL, append-only migrations.
@@ -74,6 +78,11 @@ let package = Package(
         .testTarget(
             name: "LineupAPITests",
             dependencies: ["LineupAPI", "LineupCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineupRetrievalTests",
+            dependencies: ["LineupRetrieval", "LineupCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
