@@ -37,10 +37,10 @@ let package = Package(
             dependencies: ["LineupCore", "LineupStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        // The request flow: validation, catalog, users, event ingestion.
+        // The request flow: validation, catalog, users, event ingestion, retrieval.
         .target(
             name: "LineupEngine",
-            dependencies: ["LineupCore", "LineupStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LineupCore", "LineupStore", "LineupRetrieval", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Types and routing generated from openapi.yaml at build time.
@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LineupEngineTests",
-            dependencies: ["LineupCore", "LineupStore", "LineupSQLite", "LineupEngine"],
+            dependencies: ["LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupRetrieval"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,7 +12,9 @@ extension Engine {
             }
             try validator.validate(draft)
         }
-        return try await store.upsertItem(makeItem(id: id, draft, at: now()))
+        let result = try await store.upsertItem(makeItem(id: id, draft, at: now()))
+        index([result.value])
+        return result
     }
 
     /// Creates or replaces every item of the batch in one transaction, or none if one is invalid.
@@ -30,7 +32,10 @@ extension Engine {
             }
         }
         let time = now()
-        return try await store.upsertItems(drafts.map { makeItem(id: $0.id ?? "", $0, at: time) })
+        let items = drafts.map { makeItem(id: $0.id ?? "", $0, at: time) }
+        let counts = try await store.upsertItems(items)
+        index(items)
+        return counts
     }
 
     public func item(id: String) async throws -> Item {
@@ -42,6 +47,7 @@ extension Engine {
     public func deleteItem(id: String) async throws {
         try checked { () throws(ValidationError) in try Identifier.validate(id, field: "itemId") }
         guard try await store.deleteItem(id: id) else { throw EngineError.notFound(kind: "item", id: id) }
+        embeddings.update { $0.remove(id: id) }
     }
 
     /// One page of the catalog in id order. The cursor is opaque to clients: it encodes the

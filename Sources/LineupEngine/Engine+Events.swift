@@ -19,6 +19,8 @@ extension Engine {
                 type: draft.type, value: draft.value, timestamp: draft.timestamp, requestId: draft.requestId,
                 context: draft.context, receivedAt: receivedAt)
         }
-        return try await store.insertEvents(events)
+        let insertion = try await store.insertEvents(events)
+        userVectors.record(insertion.inserted.map { events[$0] })
+        return insertion.counts
     }
 }

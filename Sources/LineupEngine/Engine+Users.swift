@@ -12,7 +12,9 @@ extension Engine {
             }
             try validator.validate(draft)
         }
-        return try await store.upsertUser(makeUser(id: id, draft, at: now()))
+        let result = try await store.upsertUser(makeUser(id: id, draft, at: now()))
+        userVectors.setRole(result.value.role, for: id)
+        return result
     }
 
     private func makeUser(id: String, _ draft: UserDraft, at time: Date) -> User {
@@ -33,7 +35,10 @@ extension Engine {
             }
         }
         let time = now()
-        return try await store.upsertUsers(drafts.map { makeUser(id: $0.id ?? "", $0, at: time) })
+        let users = drafts.map { makeUser(id: $0.id ?? "", $0, at: time) }
+        let counts = try await store.upsertUsers(users)
+        for user in users { userVectors.setRole(user.role, for: user.id) }
+        return counts
     }
 
     public func user(id: String) async throws -> User {
@@ -46,6 +51,7 @@ extension Engine {
     public func eraseUser(id: String) async throws -> UserErasure {
         try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
         let erasure = try await store.eraseUser(id: id)
+        userVectors.forget(userId: id)
         if erasure.isEmpty { throw EngineError.notFound(kind: "user", id: id) }
         logger.info("erased user", metadata: ["events": "\(erasure.eventsDeleted)"])
         return erasure

@@ -1,5 +1,6 @@
 import Foundation
 import LineupCore
+import LineupRetrieval
 import LineupStore
 import Logging
 
@@ -18,17 +19,25 @@ public final class Engine: Sendable {
         public var maxClockSkew: TimeInterval
         /// Most items in one page of the catalog listing.
         public var maxPageSize: Int
+        /// How engagements make a user's query vector.
+        public var userVectors: UserVectors.Configuration
+        /// How a widget's text makes its embedding when none is given.
+        public var contentEmbedding: ContentEmbedder.Configuration
 
         public init(
             embeddingDimension: Int = 64,
             maxBatchSize: Int = 10_000,
             maxClockSkew: TimeInterval = 300,
-            maxPageSize: Int = 1000
+            maxPageSize: Int = 1000,
+            userVectors: UserVectors.Configuration = .init(),
+            contentEmbedding: ContentEmbedder.Configuration = .init()
         ) {
             self.embeddingDimension = embeddingDimension
             self.maxBatchSize = maxBatchSize
             self.maxClockSkew = maxClockSkew
             self.maxPageSize = maxPageSize
+            self.userVectors = userVectors
+            self.contentEmbedding = contentEmbedding
         }
     }
 
@@ -37,6 +46,11 @@ public final class Engine: Sendable {
     let validator: Validator
     let now: @Sendable () -> Date
     let logger: Logger
+    /// Every active item's vector: what retrieval searches.
+    public let embeddings: EmbeddingIndex
+    let embedder: ContentEmbedder
+    /// Recent engagements per user, fed by ingestion.
+    public let userVectors: UserVectors
 
     public init(
         configuration: Configuration = .init(),
@@ -49,6 +63,10 @@ public final class Engine: Sendable {
         self.validator = Validator(configuration: configuration)
         self.logger = logger
         self.now = now
+        self.embeddings = EmbeddingIndex(dimension: configuration.embeddingDimension)
+        self.embedder = ContentEmbedder(
+            dimension: configuration.embeddingDimension, configuration: configuration.contentEmbedding)
+        self.userVectors = UserVectors(configuration: configuration.userVectors)
     }
 
     public func readiness() async -> Readiness {

@@ -4,7 +4,7 @@ import LineupCore
 import LineupStore
 
 extension SQLiteStore {
-    public func insertEvents(_ events: [Event]) async throws -> BatchCounts {
+    public func insertEvents(_ events: [Event]) async throws -> EventInsertion {
         // Encode outside the write transaction: the writer is the one serialized resource.
         let contexts = events.map { $0.context.isEmpty ? nil : JSONCoding.string($0.context) }
         return try await writer.write { db in
@@ -13,16 +13,24 @@ extension SQLiteStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(event_id) DO NOTHING
                 """)
-            var inserted = 0
-            for (event, context) in zip(events, contexts) {
+            var inserted: [Int] = []
+            for (index, (event, context)) in zip(events, contexts).enumerated() {
                 try statement.execute(arguments: [
                     event.eventId, event.userId, event.sessionId, event.itemId, event.type.rawValue,
                     event.value, event.timestamp.timeIntervalSince1970, event.requestId, context,
                     event.receivedAt.timeIntervalSince1970,
                 ])
-                inserted += db.changesCount
+                if db.changesCount > 0 { inserted.append(index) }
             }
-            return BatchCounts(inserted: inserted, existing: events.count - inserted)
+            return EventInsertion(inserted: inserted, duplicates: events.count - inserted.count)
+        }
+    }
+
+    public func events(after sequence: Int64, limit: Int) async throws -> [LoggedEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [sequence, limit]
+            ).map { LoggedEvent(sequence: $0["seq"], event: try Self.event(from: $0)) }
         }
     }
 

@@ -39,6 +39,14 @@ extension SQLiteStore {
         }
     }
 
+    public func users(after afterId: String?, limit: Int) async throws -> [User] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterId ?? "", limit]
+            ).map(Self.user(from:))
+        }
+    }
+
     public func eraseUser(id: String) async throws -> UserErasure {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])

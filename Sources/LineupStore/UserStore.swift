@@ -10,6 +10,9 @@ public protocol UserStore: Sendable {
 
     func user(id: String) async throws -> User?
 
+    /// Profiles in id order, strictly after `afterId` when given.
+    func users(after afterId: String?, limit: Int) async throws -> [User]
+
     /// Deletes the profile and every record about the user in one transaction.
     func eraseUser(id: String) async throws -> UserErasure
 

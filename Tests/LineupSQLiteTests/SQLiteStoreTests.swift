@@ -54,11 +54,14 @@ import Testing
     @Test func duplicateEventsAreNoOps() async throws {
         let store = try SQLiteStore()
         let first = try await store.insertEvents([event("e1"), event("e2"), event("e1")])
-        #expect(first == BatchCounts(inserted: 2, existing: 1))
+        #expect(first == EventInsertion(inserted: [0, 1], duplicates: 1))
         var changed = event("e2")
         changed.type = .hide
         let second = try await store.insertEvents([changed, event("e3")])
-        #expect(second == BatchCounts(inserted: 1, existing: 1))
+        #expect(second == EventInsertion(inserted: [1], duplicates: 1))
+        let log = try await store.events(after: 0, limit: 10)
+        #expect(log.map(\.event.eventId) == ["e1", "e2", "e3"])
+        #expect(try await store.events(after: log[1].sequence, limit: 10).map(\.event.eventId) == ["e3"])
         let events = try await store.events(userId: "u1")
         #expect(events.map(\.eventId) == ["e1", "e2", "e3"])
         #expect(events[1].type == .click, "a duplicate id must not overwrite the stored event")

@@ -1,0 +1,92 @@
+import Foundation
+import LineupCore
+import LineupRetrieval
+import LineupStore
+
+extension Engine {
+    /// Rows read from the store per page while rebuilding in-memory state.
+    static let warmUpPage = 5_000
+
+    /// Rebuilds the in-memory state from the store: the embedding matrix from the catalog,
+    /// roles from the profiles, and the users' recent engagements by replaying the event log
+    /// in arrival order. Call once before serving.
+    public func warmUp() async throws {
+        let started = Date()
+        var afterId: String?
+        var items = 0
+        while true {
+            let page = try await store.items(after: afterId, limit: Self.warmUpPage)
+            index(page)
+            items += page.count
+            guard page.count == Self.warmUpPage, let last = page.last else { break }
+            afterId = last.id
+        }
+        afterId = nil
+        while true {
+            let page = try await store.users(after: afterId, limit: Self.warmUpPage)
+            for user in page { userVectors.setRole(user.role, for: user.id) }
+            guard page.count == Self.warmUpPage, let last = page.last else { break }
+            afterId = last.id
+        }
+        var sequence: Int64 = 0
+        var events = 0
+        while true {
+            let page = try await store.events(after: sequence, limit: Self.warmUpPage)
+            userVectors.record(page.map(\.event))
+            events += page.count
+            guard page.count == Self.warmUpPage, let last = page.last else { break }
+            sequence = last.sequence
+        }
+        logger.info(
+            "warmed up",
+            metadata: [
+                "items": "\(items)", "searchable": "\(embeddings.snapshot.count)", "events": "\(events)",
+                "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+            ])
+    }
+
+    /// The `k` items closest to the user's recent interests (stage 1 of ranking), restricted
+    /// to `candidates` when given; cold users get their role's prior, else popularity.
+    public func neighbors(userId: String, k: Int, candidates: [String]? = nil) async throws -> Neighbors {
+        try checked { () throws(ValidationError) in
+            try Identifier.validate(userId, field: "userId")
+            guard (1...configuration.maxPageSize).contains(k) else {
+                throw ValidationError(field: "k", reason: "must be between 1 and \(configuration.maxPageSize)")
+            }
+        }
+        let matrix = embeddings.snapshot
+        let query = userVectors.query(for: userId, at: now(), in: matrix)
+        func search(_ vector: [Float]) throws -> [ScoredItem] {
+            if let candidates { return try matrix.nearest(to: vector, k: k, among: candidates) }
+            return try matrix.nearest(to: vector, k: k)
+        }
+        switch query {
+        case .personal(let vector): return Neighbors(source: .personal, items: try search(vector))
+        case .role(let vector): return Neighbors(source: .role, items: try search(vector))
+        case .popularity:
+            return Neighbors(source: .popularity, items: userVectors.popular(k: k, among: candidates, in: matrix))
+        }
+    }
+
+    /// Puts active items' vectors (given, or derived from their text) into the matrix and
+    /// takes inactive ones out, in one published update.
+    func index(_ items: [Item]) {
+        guard !items.isEmpty else { return }
+        do {
+            try embeddings.update { matrix in
+                for item in items {
+                    guard item.active else {
+                        matrix.remove(id: item.id)
+                        continue
+                    }
+                    let vector = item.embedding ?? embedder.embedding(
+                        title: item.title, description: item.description, type: item.type, tags: item.tags)
+                    try matrix.upsert(id: item.id, vector: vector)
+                }
+            }
+        } catch {
+            // Validation admits only finite, non-zero vectors of the right dimension.
+            logger.error("could not index items", metadata: ["error": "\(error)"])
+        }
+    }
+}
