@@ -70,6 +70,7 @@ let package = Package(
             name: "lineup",
             dependencies: [
                 "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupServer", "LineupSimulator",
+                "LineupRetrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -53,6 +53,10 @@ extension Engine {
             guard (1...configuration.maxPageSize).contains(k) else {
                 throw ValidationError(field: "k", reason: "must be between 1 and \(configuration.maxPageSize)")
             }
+            if let candidates, candidates.count > configuration.maxBatchSize {
+                throw ValidationError(
+                    field: "candidates", reason: "lists \(candidates.count) ids; at most \(configuration.maxBatchSize)")
+            }
         }
         let matrix = embeddings.snapshot
         let query = userVectors.query(for: userId, at: now(), in: matrix)

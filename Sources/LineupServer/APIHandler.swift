@@ -67,6 +67,19 @@ struct APIHandler: APIProtocol {
             events: export.events.map(APIMapping.storedEvent)))))
     }
 
+    func getNeighbors(_ input: Operations.GetNeighbors.Input) async throws -> Operations.GetNeighbors.Output {
+        let neighbors = try await engine.neighbors(
+            userId: input.path.userId, k: input.query.k ?? 10)
+        let source: Components.Schemas.Neighbors.SourcePayload = switch neighbors.source {
+        case .personal: .personal
+        case .role: .role
+        case .popularity: .popularity
+        }
+        return .ok(.init(body: .json(.init(
+            userId: input.path.userId, source: source,
+            items: neighbors.items.map { .init(itemId: $0.id, score: $0.score) }))))
+    }
+
     // MARK: Events
 
     func ingestEvents(_ input: Operations.IngestEvents.Input) async throws -> Operations.IngestEvents.Output {

@@ -77,15 +77,16 @@ extension Problem {
     }
 
     /// The generated layer decodes a query parameter at its root, so its error carries no
-    /// name. Lineup's only non-string query parameters are integers (`limit`): the culprit is
-    /// the one whose value is not an integer.
+    /// name. Lineup's query parameters are strings or integers: the culprit is the integer
+    /// one whose value is not an integer.
     static func malformedQueryParameter(in path: String) -> String? {
+        let stringParameters: Set = ["cursor"]
         guard let query = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
             let value = parts.count > 1 ? String(parts[1]) : ""
-            if name != "cursor" && Int(value) == nil { return name.removingPercentEncoding ?? name }
+            if !stringParameters.contains(name) && Int(value) == nil { return name.removingPercentEncoding ?? name }
         }
         return nil
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import LineupEngine
+import LineupRetrieval
 import LineupSQLite
 import LineupServer
 import Logging
@@ -44,6 +45,9 @@ struct Serve: AsyncParsableCommand {
                 Console.line("demo: \(settings.database) already holds \(statistics.items) items; leaving it as it is")
             }
         }
+        BLASLibrary.useOneThreadPerCall()
+        logger.info("BLAS: \(BLASLibrary.name) (\(BLASLibrary.path)), one thread per call")
+        try await engine.warmUp()
         let server = Server(configuration: settings.server, engine: engine, logger: logger)
         let application = try Self.application(of: server)
         Console.line("Lineup serving \(settings.database) on http://\(settings.host):\(settings.port)")

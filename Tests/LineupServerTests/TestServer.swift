@@ -19,6 +19,7 @@ struct TestServer {
     func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let store = try databasePath.map { try SQLiteStore(configuration: .init(path: $0)) } ?? SQLiteStore()
         let engine = Engine(configuration: engineConfiguration, store: store)
+        try await engine.warmUp()
         let server = Server(configuration: configuration, engine: engine)
         let application = Application(router: try server.makeRouter())
         try await application.test(.router, body)
