@@ -19,6 +19,26 @@ public struct EmbeddingMatrix: Sendable {
         rowOfId = [:]
     }
 
+    /// A matrix of many rows at once (`vectors` holds them one after another), each scaled
+    /// to unit length: how a catalog is loaded without a dictionary update per append.
+    public init(dimension: Int, ids: [String], vectors: [Float]) throws(RetrievalError) {
+        precondition(dimension > 0, "an embedding needs at least one dimension")
+        guard vectors.count == ids.count * dimension else {
+            throw RetrievalError.wrongDimension(expected: ids.count * dimension, got: vectors.count)
+        }
+        self.dimension = dimension
+        self.ids = ids
+        rows = vectors
+        rowOfId = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        guard rowOfId.count == ids.count else {
+            throw RetrievalError.duplicateId
+        }
+        for row in 0..<ids.count {
+            let unit = try Self.normalized(Array(rows[(row * dimension)..<((row + 1) * dimension)]), dimension: dimension)
+            rows.replaceSubrange((row * dimension)..<((row + 1) * dimension), with: unit)
+        }
+    }
+
     public var count: Int { ids.count }
 
     public func contains(_ id: String) -> Bool { rowOfId[id] != nil }

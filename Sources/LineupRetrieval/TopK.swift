@@ -30,9 +30,10 @@ struct TopK {
 
     /// Offers every score of a block of consecutive rows starting at `firstRow`.
     mutating func offer(scores: UnsafeBufferPointer<Float>, firstRow: Int) {
-        for index in 0..<scores.count {
-            let score = scores[index]
-            if score >= threshold { offer(score: score, row: firstRow + index) }
+        var bar = threshold
+        for index in 0..<scores.count where scores[index] >= bar {
+            offer(score: scores[index], row: firstRow + index)
+            bar = threshold
         }
     }
 

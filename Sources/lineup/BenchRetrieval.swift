@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import LineupRetrieval
+
+/// Exact top-K over the files `benchmarks/retrieval/peers.py generate` writes, timed the way
+/// peers.py times FAISS and NumPy, so the two tables compare line by line.
+struct BenchRetrieval: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retrieval",
+        abstract: "Time exact cosine top-K (batch 1 and 64) on peers.py's vectors; check ids against FAISS."
+    )
+
+    @Option(help: "The directory peers.py generate wrote.")
+    var data: String
+
+    @Option(help: "Results per query.")
+    var k = 200
+
+    @Option(help: "Rounds over the 256 queries; the median per-query time is reported.")
+    var rounds = 5
+
+    @Option(help: "Comma-separated catalog names.")
+    var catalogs = "10k-128,100k-64,1M-64"
+
+    func run() async throws {
+        BLASLibrary.useOneThreadPerCall()
+        Console.line("BLAS: \(BLASLibrary.name) (\(BLASLibrary.path)), 1 thread")
+        Console.line("| catalog | Lineup batch 1 (ms/query) | Lineup batch 64 (ms/query) | ids equal to FAISS (first 64 queries) |")
+        Console.line("|---|---|---|---|")
+        for name in catalogs.split(separator: ",").map(String.init) {
+            try measure(name)
+        }
+    }
+
+    private func measure(_ name: String) throws {
+        let directory = URL(fileURLWithPath: data)
+        let meta = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: directory.appendingPathComponent("\(name).json"))) as? [String: Any] ?? [:]
+        guard let rows = meta["rows"] as? Int, let dimension = meta["dim"] as? Int else {
+            throw ValidationError("\(name).json has no rows or dim")
+        }
+        let catalog = try floats(directory.appendingPathComponent("\(name).catalog.f32"))
+        let queryData = try floats(directory.appendingPathComponent("\(name).queries.f32"))
+        let queries = stride(from: 0, to: queryData.count, by: dimension).map { Array(queryData[$0..<($0 + dimension)]) }
+        let ids = (0..<rows).map { String(format: "%08d", $0) }
+        let matrix = try EmbeddingMatrix(dimension: dimension, ids: ids, vectors: catalog)
+
+        var single: [Double] = []
+        var batched: [Double] = []
+        for _ in 0..<rounds {
+            for query in queries {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try matrix.nearest(to: query, k: k)
+                single.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            for first in stride(from: 0, to: queries.count, by: 64) {
+                let batch = Array(queries[first..<min(first + 64, queries.count)])
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try matrix.nearest(to: batch, k: k)
+                batched.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(batch.count))
+            }
+        }
+        let agreement = try agreementWithFAISS(name: name, matrix: matrix, queries: queries)
+        Console.line("| \(name) | \(format(median(single))) | \(format(median(batched))) | \(agreement) |")
+    }
+
+    /// Queries whose top-K ids equal FAISS's, counting a difference only where the scores
+    /// differ (an exact tie may be broken either way).
+    private func agreementWithFAISS(name: String, matrix: EmbeddingMatrix, queries: [[Float]]) throws -> String {
+        let directory = URL(fileURLWithPath: data)
+        let idFile = directory.appendingPathComponent("\(name).faiss-top\(k).i64")
+        let scoreFile = directory.appendingPathComponent("\(name).faiss-top\(k).f32")
+        guard FileManager.default.fileExists(atPath: idFile.path) else { return "no reference (run peers.py run)" }
+        let referenceIds = try Data(contentsOf: idFile).withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
+        let referenceScores = try floats(scoreFile)
+        let checked = min(64, queries.count, referenceIds.count / k)
+        var equal = 0
+        for query in 0..<checked {
+            let ours = try matrix.nearest(to: queries[query], k: k)
+            let theirIds = referenceIds[(query * k)..<((query + 1) * k)].map { String(format: "%08d", $0) }
+            let theirScores = Array(referenceScores[(query * k)..<((query + 1) * k)])
+            let boundary = theirScores.last ?? 0
+            // Ids must match wherever the score is clear of the cut-off (ties at the cut-off may differ).
+            let sure = Set(zip(theirIds, theirScores).filter { $0.1 > boundary + 1e-6 }.map(\.0))
+            if sure.isSubset(of: Set(ours.map(\.id))) && ours.count == theirIds.count { equal += 1 }
+        }
+        return "\(equal)/\(checked)"
+    }
+
+    private func floats(_ url: URL) throws -> [Float] {
+        try Data(contentsOf: url).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    private func format(_ milliseconds: Double) -> String {
+        String(format: "%.3f", milliseconds)
+    }
+}
