@@ -60,13 +60,13 @@ extension Engine {
         }
         let matrix = embeddings.snapshot
         let query = userVectors.query(for: userId, at: now(), in: matrix)
-        func search(_ vector: [Float]) throws -> [ScoredItem] {
+        func nearest(_ vector: [Float]) async throws -> [ScoredItem] {
             if let candidates { return try matrix.nearest(to: vector, k: k, among: candidates) }
-            return try matrix.nearest(to: vector, k: k)
+            return try await search.nearest(to: vector, k: k)
         }
         switch query {
-        case .personal(let vector): return Neighbors(source: .personal, items: try search(vector))
-        case .role(let vector): return Neighbors(source: .role, items: try search(vector))
+        case .personal(let vector): return Neighbors(source: .personal, items: try await nearest(vector))
+        case .role(let vector): return Neighbors(source: .role, items: try await nearest(vector))
         case .popularity:
             return Neighbors(source: .popularity, items: userVectors.popular(k: k, among: candidates, in: matrix))
         }

@@ -51,6 +51,8 @@ public final class Engine: Sendable {
     let embedder: ContentEmbedder
     /// Recent engagements per user, fed by ingestion.
     public let userVectors: UserVectors
+    /// Whole-catalog searches, scored together when requests overlap.
+    let search: BatchingSearch
 
     public init(
         configuration: Configuration = .init(),
@@ -67,6 +69,7 @@ public final class Engine: Sendable {
         self.embedder = ContentEmbedder(
             dimension: configuration.embeddingDimension, configuration: configuration.contentEmbedding)
         self.userVectors = UserVectors(configuration: configuration.userVectors)
+        self.search = BatchingSearch(index: embeddings)
     }
 
     public func readiness() async -> Readiness {

@@ -22,6 +22,12 @@ struct BenchRetrieval: AsyncParsableCommand {
     @Option(help: "Comma-separated catalog names.")
     var catalogs = "10k-128,100k-64,1M-64"
 
+    @Option(help: "Concurrent callers for the micro-batching measurement (0 skips it).")
+    var concurrency = 32
+
+    @Option(help: "The catalog of the micro-batching measurement.")
+    var concurrencyCatalog = "100k-64"
+
     func run() async throws {
         BLASLibrary.useOneThreadPerCall()
         Console.line("BLAS: \(BLASLibrary.name) (\(BLASLibrary.path)), 1 thread")
@@ -30,9 +36,48 @@ struct BenchRetrieval: AsyncParsableCommand {
         for name in catalogs.split(separator: ",").map(String.init) {
             try measure(name)
         }
+        if concurrency > 0 { try await measureConcurrency(concurrencyCatalog) }
     }
 
-    private func measure(_ name: String) throws {
+    /// Throughput of `concurrency` callers through `BatchingSearch` against one caller at a
+    /// time, on the same queries, and the latency each concurrent call saw.
+    private func measureConcurrency(_ name: String) async throws {
+        let (matrix, queries) = try load(name)
+        let index = EmbeddingIndex(matrix)
+        let search = BatchingSearch(index: index)
+        let total = queries.count * rounds
+
+        var start = DispatchTime.now().uptimeNanoseconds
+        for number in 0..<total { _ = try await search.nearest(to: queries[number % queries.count], k: k) }
+        let sequentialSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+
+        start = DispatchTime.now().uptimeNanoseconds
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for caller in 0..<concurrency {
+                group.addTask {
+                    var mine: [Double] = []
+                    for number in stride(from: caller, to: total, by: concurrency) {
+                        let begin = DispatchTime.now().uptimeNanoseconds
+                        _ = try await search.nearest(to: queries[number % queries.count], k: k)
+                        mine.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6)
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [Double]()) { $0 += $1 }.sorted()
+        }
+        let concurrentSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let sequentialRate = Double(total) / sequentialSeconds
+        let concurrentRate = Double(total) / concurrentSeconds
+        let p50 = latencies[latencies.count / 2]
+        let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
+        Console.line("")
+        Console.line("micro-batching, \(name), k=\(k): one at a time \(Int(sequentialRate)) queries/s; "
+            + "\(concurrency) concurrent callers \(Int(concurrentRate)) queries/s "
+            + "(\(String(format: "%.2f", concurrentRate / sequentialRate))×), latency p50 \(format(p50)) ms, p99 \(format(p99)) ms")
+    }
+
+    private func load(_ name: String) throws -> (EmbeddingMatrix, [[Float]]) {
         let directory = URL(fileURLWithPath: data)
         let meta = try JSONSerialization.jsonObject(
             with: Data(contentsOf: directory.appendingPathComponent("\(name).json"))) as? [String: Any] ?? [:]
@@ -43,7 +88,11 @@ struct BenchRetrieval: AsyncParsableCommand {
         let queryData = try floats(directory.appendingPathComponent("\(name).queries.f32"))
         let queries = stride(from: 0, to: queryData.count, by: dimension).map { Array(queryData[$0..<($0 + dimension)]) }
         let ids = (0..<rows).map { String(format: "%08d", $0) }
-        let matrix = try EmbeddingMatrix(dimension: dimension, ids: ids, vectors: catalog)
+        return (try EmbeddingMatrix(dimension: dimension, ids: ids, vectors: catalog), queries)
+    }
+
+    private func measure(_ name: String) throws {
+        let (matrix, queries) = try load(name)
 
         var single: [Double] = []
         var batched: [Double] = []
