@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "LineupServer",
             dependencies: [
-                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupAPI",
+                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupAPI", "LineupRetrieval",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -1,6 +1,7 @@
 import Foundation
 import LineupCore
 import LineupEngine
+import LineupRetrieval
 import LineupSQLite
 import Logging
 
@@ -21,6 +22,10 @@ public struct Settings: Sendable, Equatable {
     /// `full` (default): a commit is on disk when acknowledged. `normal`: faster, may lose
     /// the last commits on power loss (never on a crash of the process).
     public var synchronous: SQLiteStore.Configuration.Synchronous = .full
+    /// Engagements remembered per user for their query vector.
+    public var userHistoryLength = 50
+    /// Age, in hours, at which an engagement counts half in a user's vector.
+    public var userHalfLifeHours = 168.0
 
     public init() {}
 
@@ -36,6 +41,8 @@ public struct Settings: Sendable, Equatable {
         ("max_body_bytes", "LINEUP_MAX_BODY_BYTES"),
         ("max_clock_skew_seconds", "LINEUP_MAX_CLOCK_SKEW_SECONDS"),
         ("synchronous", "LINEUP_SYNCHRONOUS"),
+        ("user_history_length", "LINEUP_USER_HISTORY_LENGTH"),
+        ("user_half_life_hours", "LINEUP_USER_HALF_LIFE_HOURS"),
     ]
 
     /// Reads the config file (when given) and then the environment over the defaults.
@@ -121,6 +128,12 @@ public struct Settings: Sendable, Equatable {
                 throw fail("must be full or normal")
             }
             synchronous = mode
+        case "user_history_length": userHistoryLength = try integer(1...10_000)
+        case "user_half_life_hours":
+            guard let hours = Double(try string()), hours > 0, hours.isFinite else {
+                throw fail("must be a positive number of hours")
+            }
+            userHalfLifeHours = hours
         default:
             throw fail("is not a setting")
         }
@@ -132,7 +145,11 @@ public struct Settings: Sendable, Equatable {
     }
 
     public var engine: Engine.Configuration {
-        Engine.Configuration(embeddingDimension: embeddingDimension, maxClockSkew: maxClockSkewSeconds)
+        var userVectors = UserVectors.Configuration()
+        userVectors.lastN = userHistoryLength
+        userVectors.halfLife = userHalfLifeHours * 3_600
+        return Engine.Configuration(
+            embeddingDimension: embeddingDimension, maxClockSkew: maxClockSkewSeconds, userVectors: userVectors)
     }
 
     public var store: SQLiteStore.Configuration {
