@@ -1,4 +1,5 @@
 import Foundation
+import LineupCore
 
 extension Simulator {
     /// The knobs of the synthetic world. The defaults give a mid-sized company (300 widgets,
@@ -51,9 +52,9 @@ extension Simulator {
 
         /// Checks the settings so that a nonsensical world fails loudly at construction,
         /// rather than as an empty or crashing simulation later.
-        public func validate() throws(ConfigurationError) {
-            func require(_ condition: Bool, _ field: String, _ reason: String) throws(ConfigurationError) {
-                if !condition { throw ConfigurationError(field: field, reason: reason) }
+        public func validate() throws(ValidationError) {
+            func require(_ condition: Bool, _ field: String, _ reason: String) throws(ValidationError) {
+                if !condition { throw ValidationError(field: field, reason: reason) }
             }
             try require(itemCount >= 1, "itemCount", "is \(itemCount); the catalog needs at least one widget")
             try require(

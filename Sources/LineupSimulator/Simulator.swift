@@ -39,7 +39,7 @@ public struct Simulator: Sendable {
     /// The most widgets a catalog can hold: the vocabulary's distinct combinations.
     public static var catalogCapacity: Int { Catalog.capacity }
 
-    public init(configuration: Configuration = Configuration()) throws(ConfigurationError) {
+    public init(configuration: Configuration = Configuration()) throws(ValidationError) {
         try configuration.validate()
         self.configuration = configuration
         let seed = configuration.seed

@@ -56,7 +56,7 @@ struct CatalogTests {
 
     @Test("nonsense configurations are refused with the field named")
     func invalid() {
-        func attempt(_ change: (inout Simulator.Configuration) -> Void) -> ConfigurationError? {
+        func attempt(_ change: (inout Simulator.Configuration) -> Void) -> ValidationError? {
             var configuration = Simulator.Configuration()
             change(&configuration)
             do {
