@@ -114,7 +114,7 @@ public final class UserVectors: Sendable {
     public func popular(k: Int, among candidates: [String]? = nil, in matrix: EmbeddingMatrix) -> [ScoredItem] {
         let popularity = state.withLock { $0.popularity }
         let pool: [String] = candidates.map { Array(Set($0)).filter(matrix.contains) } ?? matrix.ids
-        var selector = TopK(k: k, ids: pool)
+        let selector = TopK(k: k, ids: pool)
         for (row, id) in pool.enumerated() {
             selector.offer(score: popularity[id] ?? 0, row: row)
         }

@@ -22,6 +22,9 @@ struct BenchRetrieval: AsyncParsableCommand {
     @Option(help: "Comma-separated catalog names.")
     var catalogs = "10k-128,100k-64,1M-64"
 
+    @Option(help: "Which of the two batch sizes to time: 1, 64 or both (a profile of one).")
+    var batches = "1,64"
+
     @Option(help: "Concurrent callers for the micro-batching measurement (0 skips it).")
     var concurrency = 32
 
@@ -94,15 +97,16 @@ struct BenchRetrieval: AsyncParsableCommand {
     private func measure(_ name: String) throws {
         let (matrix, queries) = try load(name)
 
+        let sizes = Set(batches.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         var single: [Double] = []
         var batched: [Double] = []
         for _ in 0..<rounds {
-            for query in queries {
+            for query in queries where sizes.contains("1") {
                 let start = DispatchTime.now().uptimeNanoseconds
                 _ = try matrix.nearest(to: query, k: k)
                 single.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
-            for first in stride(from: 0, to: queries.count, by: 64) {
+            for first in stride(from: 0, to: queries.count, by: 64) where sizes.contains("64") {
                 let batch = Array(queries[first..<min(first + 64, queries.count)])
                 let start = DispatchTime.now().uptimeNanoseconds
                 _ = try matrix.nearest(to: batch, k: k)
