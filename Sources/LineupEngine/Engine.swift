@@ -23,6 +23,8 @@ public final class Engine: Sendable {
         public var userVectors: UserVectors.Configuration
         /// How a widget's text makes its embedding when none is given.
         public var contentEmbedding: ContentEmbedder.Configuration
+        /// How overlapping whole-catalog searches share one sgemm.
+        public var batching: BatchingSearch.Configuration
 
         public init(
             embeddingDimension: Int = 64,
@@ -30,7 +32,8 @@ public final class Engine: Sendable {
             maxClockSkew: TimeInterval = 300,
             maxPageSize: Int = 1000,
             userVectors: UserVectors.Configuration = .init(),
-            contentEmbedding: ContentEmbedder.Configuration = .init()
+            contentEmbedding: ContentEmbedder.Configuration = .init(),
+            batching: BatchingSearch.Configuration = .init()
         ) {
             self.embeddingDimension = embeddingDimension
             self.maxBatchSize = maxBatchSize
@@ -38,6 +41,7 @@ public final class Engine: Sendable {
             self.maxPageSize = maxPageSize
             self.userVectors = userVectors
             self.contentEmbedding = contentEmbedding
+            self.batching = batching
         }
     }
 
@@ -69,7 +73,7 @@ public final class Engine: Sendable {
         self.embedder = ContentEmbedder(
             dimension: configuration.embeddingDimension, configuration: configuration.contentEmbedding)
         self.userVectors = UserVectors(configuration: configuration.userVectors)
-        self.search = BatchingSearch(index: embeddings)
+        self.search = BatchingSearch(index: embeddings, configuration: configuration.batching)
     }
 
     public func readiness() async -> Readiness {

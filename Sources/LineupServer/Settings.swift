@@ -26,6 +26,12 @@ public struct Settings: Sendable, Equatable {
     public var userHistoryLength = 50
     /// Age, in hours, at which an engagement counts half in a user's vector.
     public var userHalfLifeHours = 168.0
+    /// How much each kind of event counts in a user's vector (a pin more than a view); the
+    /// file or environment changes only the kinds it names.
+    public var eventWeights = UserVectors.Configuration().weights
+    /// Longest, in milliseconds, a search that met contention waits for others to share its
+    /// sgemm; 0 turns micro-batching off.
+    public var retrievalBatchWindowMs = 1.0
 
     public init() {}
 
@@ -43,6 +49,8 @@ public struct Settings: Sendable, Equatable {
         ("synchronous", "LINEUP_SYNCHRONOUS"),
         ("user_history_length", "LINEUP_USER_HISTORY_LENGTH"),
         ("user_half_life_hours", "LINEUP_USER_HALF_LIFE_HOURS"),
+        ("event_weights", "LINEUP_EVENT_WEIGHTS"),
+        ("retrieval_batch_window_ms", "LINEUP_RETRIEVAL_BATCH_WINDOW_MS"),
     ]
 
     /// Reads the config file (when given) and then the environment over the defaults.
@@ -134,6 +142,36 @@ public struct Settings: Sendable, Equatable {
                 throw fail("must be a positive number of hours")
             }
             userHalfLifeHours = hours
+        case "event_weights":
+            // An object in the file; `pin=3,view=0.25` in the environment.
+            var pairs: [(String, String)] = []
+            if case .object(let object) = value {
+                for (name, weight) in object.sorted(by: { $0.key < $1.key }) {
+                    guard case .number(let number) = weight else { throw fail("\(name) must be a number") }
+                    pairs.append((name, String(number)))
+                }
+            } else {
+                for pair in try string().split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard parts.count == 2 else { throw fail("must be an object, or pairs like pin=3,view=0.25") }
+                    pairs.append((parts[0], parts[1]))
+                }
+            }
+            for (name, text) in pairs {
+                guard let type = EventType(rawValue: name) else {
+                    let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw fail("\(name) is not an event type; known: \(known)")
+                }
+                guard let weight = Float(text), weight.isFinite, weight >= 0 else {
+                    throw fail("\(name) must be a non-negative number")
+                }
+                eventWeights[type] = weight
+            }
+        case "retrieval_batch_window_ms":
+            guard let milliseconds = Double(try string()), milliseconds >= 0, milliseconds <= 100 else {
+                throw fail("must be a number of milliseconds in 0...100 (0 turns micro-batching off)")
+            }
+            retrievalBatchWindowMs = milliseconds
         default:
             throw fail("is not a setting")
         }
@@ -148,8 +186,12 @@ public struct Settings: Sendable, Equatable {
         var userVectors = UserVectors.Configuration()
         userVectors.lastN = userHistoryLength
         userVectors.halfLife = userHalfLifeHours * 3_600
+        userVectors.weights = eventWeights
+        var batching = BatchingSearch.Configuration()
+        batching.window = .microseconds(Int64((retrievalBatchWindowMs * 1_000).rounded()))
         return Engine.Configuration(
-            embeddingDimension: embeddingDimension, maxClockSkew: maxClockSkewSeconds, userVectors: userVectors)
+            embeddingDimension: embeddingDimension, maxClockSkew: maxClockSkewSeconds, userVectors: userVectors,
+            batching: batching)
     }
 
     public var store: SQLiteStore.Configuration {

@@ -31,23 +31,66 @@ struct BenchRetrieval: AsyncParsableCommand {
     @Option(help: "The catalog of the micro-batching measurement.")
     var concurrencyCatalog = "100k-64"
 
+    @Option(help: "Batching window of the micro-batching measurement, in milliseconds.")
+    var windowMs = 1.0
+
+    @Option(help: "Also write the results as JSON to this file (read by benchmarks/retrieval/compare.py).")
+    var json: String?
+
+    /// What `--json` writes: per-query medians in milliseconds.
+    struct Report: Encodable {
+        struct Catalog: Encodable {
+            var name: String
+            var rows: Int
+            var dimension: Int
+            var batch1Ms: Double?
+            var batch64Ms: Double?
+            var idsEqualToFAISS: String
+        }
+
+        struct Concurrency: Encodable {
+            var catalog: String
+            var callers: Int
+            var windowMs: Double
+            var sequentialQueriesPerSecond: Double
+            var concurrentQueriesPerSecond: Double
+            var p50Ms: Double
+            var p99Ms: Double
+        }
+
+        var blas: String
+        var blasPath: String
+        var k: Int
+        var catalogs: [Catalog] = []
+        var concurrency: Concurrency?
+    }
+
     func run() async throws {
         BLASLibrary.useOneThreadPerCall()
         Console.line("BLAS: \(BLASLibrary.name) (\(BLASLibrary.path)), 1 thread")
         Console.line("| catalog | Lineup batch 1 (ms/query) | Lineup batch 64 (ms/query) | ids equal to FAISS (first 64 queries) |")
         Console.line("|---|---|---|---|")
+        var report = Report(blas: BLASLibrary.name, blasPath: BLASLibrary.path, k: k)
         for name in catalogs.split(separator: ",").map(String.init) {
-            try measure(name)
+            report.catalogs.append(try measure(name))
         }
-        if concurrency > 0 { try await measureConcurrency(concurrencyCatalog) }
+        if concurrency > 0 { report.concurrency = try await measureConcurrency(concurrencyCatalog) }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+        }
     }
 
     /// Throughput of `concurrency` callers through `BatchingSearch` against one caller at a
     /// time, on the same queries, and the latency each concurrent call saw.
-    private func measureConcurrency(_ name: String) async throws {
+    private func measureConcurrency(_ name: String) async throws -> Report.Concurrency {
         let (matrix, queries) = try load(name)
         let index = EmbeddingIndex(matrix)
-        let search = BatchingSearch(index: index)
+        var configuration = BatchingSearch.Configuration()
+        configuration.window = .microseconds(Int64((windowMs * 1_000).rounded()))
+        let search = BatchingSearch(index: index, configuration: configuration)
         let total = queries.count * rounds
 
         var start = DispatchTime.now().uptimeNanoseconds
@@ -75,9 +118,12 @@ struct BenchRetrieval: AsyncParsableCommand {
         let p50 = latencies[latencies.count / 2]
         let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
         Console.line("")
-        Console.line("micro-batching, \(name), k=\(k): one at a time \(Int(sequentialRate)) queries/s; "
+        Console.line("micro-batching, \(name), k=\(k), window \(windowMs) ms: one at a time \(Int(sequentialRate)) queries/s; "
             + "\(concurrency) concurrent callers \(Int(concurrentRate)) queries/s "
             + "(\(String(format: "%.2f", concurrentRate / sequentialRate))×), latency p50 \(format(p50)) ms, p99 \(format(p99)) ms")
+        return Report.Concurrency(
+            catalog: name, callers: concurrency, windowMs: windowMs, sequentialQueriesPerSecond: sequentialRate,
+            concurrentQueriesPerSecond: concurrentRate, p50Ms: p50, p99Ms: p99)
     }
 
     private func load(_ name: String) throws -> (EmbeddingMatrix, [[Float]]) {
@@ -94,7 +140,7 @@ struct BenchRetrieval: AsyncParsableCommand {
         return (try EmbeddingMatrix(dimension: dimension, ids: ids, vectors: catalog), queries)
     }
 
-    private func measure(_ name: String) throws {
+    private func measure(_ name: String) throws -> Report.Catalog {
         let (matrix, queries) = try load(name)
 
         let sizes = Set(batches.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -114,7 +160,12 @@ struct BenchRetrieval: AsyncParsableCommand {
             }
         }
         let agreement = try agreementWithFAISS(name: name, matrix: matrix, queries: queries)
-        Console.line("| \(name) | \(format(median(single))) | \(format(median(batched))) | \(agreement) |")
+        let batch1 = single.isEmpty ? nil : median(single)
+        let batch64 = batched.isEmpty ? nil : median(batched)
+        Console.line("| \(name) | \(batch1.map(format) ?? "—") | \(batch64.map(format) ?? "—") | \(agreement) |")
+        return Report.Catalog(
+            name: name, rows: matrix.count, dimension: matrix.dimension, batch1Ms: batch1, batch64Ms: batch64,
+            idsEqualToFAISS: agreement)
     }
 
     /// Queries whose top-K ids equal FAISS's, counting a difference only where the scores

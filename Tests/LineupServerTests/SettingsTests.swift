@@ -25,6 +25,36 @@ import Testing
         #expect(settings.engine.userVectors.halfLife == 7 * 86_400)
     }
 
+    @Test func retrievalSettingsReachTheEngine() throws {
+        let path = try file(#"{"event_weights": {"pin": 5, "view": 0}, "retrieval_batch_window_ms": 2.5}"#)
+        let fromFile = try Settings.load(file: path, environment: [:]).engine
+        #expect(fromFile.userVectors.weights[.pin] == 5)
+        #expect(fromFile.userVectors.weights[.view] == 0)
+        #expect(fromFile.userVectors.weights[.click] == 1, "kinds not named keep their default")
+        #expect(fromFile.batching.window == .microseconds(2_500))
+
+        let fromEnvironment = try Settings.load(
+            file: path, environment: ["LINEUP_EVENT_WEIGHTS": "click=2, filter_change=0.1", "LINEUP_RETRIEVAL_BATCH_WINDOW_MS": "0"]
+        ).engine
+        #expect(fromEnvironment.userVectors.weights[.click] == 2)
+        #expect(fromEnvironment.userVectors.weights[.filterChange] == 0.1)
+        #expect(fromEnvironment.userVectors.weights[.pin] == 5, "the environment changes only the kinds it names")
+        #expect(fromEnvironment.batching.window == .zero)
+        #expect(try Settings.load(file: nil, environment: [:]).engine.batching.window == .milliseconds(1))
+    }
+
+    @Test(arguments: [
+        #"{"event_weights": {"like": 1}}"#, #"{"event_weights": {"pin": -1}}"#, #"{"event_weights": {"pin": "a lot"}}"#,
+        #"{"event_weights": "pin"}"#, #"{"retrieval_batch_window_ms": -1}"#, #"{"retrieval_batch_window_ms": 500}"#,
+    ])
+    func badRetrievalSettingsAreNamed(_ text: String) throws {
+        let path = try file(text)
+        let key = text.contains("event_weights") ? "event_weights" : "retrieval_batch_window_ms"
+        #expect { try Settings.load(file: path, environment: [:]) } throws: { error in
+            (error as? SettingsError)?.key == key
+        }
+    }
+
     @Test func unknownKeysAndBadValuesAreNamed() throws {
         let typo = try file(#"{"prot": 9000}"#)
         #expect { try Settings.load(file: typo, environment: [:]) } throws: { error in
