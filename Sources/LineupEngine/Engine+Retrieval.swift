@@ -76,21 +76,35 @@ extension Engine {
     /// takes inactive ones out, in one published update.
     func index(_ items: [Item]) {
         guard !items.isEmpty else { return }
-        do {
-            try embeddings.update { matrix in
-                for item in items {
-                    guard item.active else {
-                        matrix.remove(id: item.id)
-                        continue
-                    }
-                    let vector = item.embedding ?? embedder.embedding(
+        var mismatched: [String] = []
+        embeddings.update { matrix in
+            for item in items {
+                guard item.active else {
+                    matrix.remove(id: item.id)
+                    continue
+                }
+                let content = {
+                    self.embedder.embedding(
                         title: item.title, description: item.description, type: item.type, tags: item.tags)
-                    try matrix.upsert(id: item.id, vector: vector)
+                }
+                do {
+                    try matrix.upsert(id: item.id, vector: item.embedding ?? content())
+                } catch {
+                    // Validation admits only usable vectors of the configured dimension, so
+                    // this is a store written under another `embedding_dimension`: keep the
+                    // widget searchable by its content until new vectors arrive.
+                    mismatched.append(item.id)
+                    try? matrix.upsert(id: item.id, vector: content())
                 }
             }
-        } catch {
-            // Validation admits only finite, non-zero vectors of the right dimension.
-            logger.error("could not index items", metadata: ["error": "\(error)"])
+        }
+        if !mismatched.isEmpty {
+            logger.warning(
+                "stored embeddings do not fit the configured dimension; these widgets use their content embedding until new vectors are sent",
+                metadata: [
+                    "count": "\(mismatched.count)", "first": "\(mismatched.prefix(3).joined(separator: ", "))",
+                    "embedding_dimension": "\(configuration.embeddingDimension)",
+                ])
         }
     }
 }

@@ -12,7 +12,10 @@ import Glibc
 public enum BLASLibrary {
     /// The BLAS library file mapped into this process, links resolved (from /proc/self/maps).
     public static var path: String {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return "unknown" }
+        // Read to end of file: /proc files report a size of 0, and a sized read stops short.
+        guard let file = FileHandle(forReadingAtPath: "/proc/self/maps"),
+            let data = try? file.readToEnd(), let maps = String(data: data, encoding: .utf8)
+        else { return "unknown" }
         for line in maps.split(separator: "\n") {
             guard let slash = line.firstIndex(of: "/") else { continue }
             let file = String(line[slash...])

@@ -73,4 +73,24 @@ import Testing
         #expect(after.1.source == .role, "b has no history but shares a's role")
         #expect(after.1.items.first?.id == "y1")
     }
+
+    /// A store written under another `embedding_dimension` loses no widget: those whose
+    /// stored vectors no longer fit are searched by their content embedding.
+    @Test func aChangedDimensionKeepsEveryWidgetSearchable() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lineup-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("lineup.sqlite").path
+        let first = engine(store: try SQLiteStore(configuration: .init(path: path)))
+        _ = try await first.importItems([
+            ItemDraft(id: "x1", title: "Revenue by region", type: "kpi", embedding: [1, 0.1, 0]),
+            ItemDraft(id: "y1", title: "Churn by cohort", type: "chart"),
+        ])
+        let fixed = now
+        let wider = Engine(
+            configuration: .init(embeddingDimension: 8), store: try SQLiteStore(configuration: .init(path: path)),
+            now: { fixed })
+        try await wider.warmUp()
+        #expect(Set(wider.embeddings.snapshot.ids) == ["x1", "y1"])
+        #expect(wider.embeddings.snapshot.vector(of: "x1")?.count == 8)
+    }
 }
