@@ -40,7 +40,9 @@ let package = Package(
         // The request flow: validation, catalog, users, event ingestion, retrieval.
         .target(
             name: "LineupEngine",
-            dependencies: ["LineupCore", "LineupStore", "LineupRetrieval", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LineupCore", "LineupStore", "LineupRetrieval", "LineupRanking", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Types and routing generated from openapi.yaml at build time.
@@ -64,13 +66,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Stage 2: boosted-tree models in XGBoost's JSON format, batch scoring, TreeSHAP.
+        .target(name: "LineupRanking", swiftSettings: swiftSettings),
         // A deterministic synthetic world: BI widgets, users with latent tastes, a position-biased click model.
         .target(name: "LineupSimulator", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "lineup",
             dependencies: [
                 "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupServer", "LineupSimulator",
-                "LineupRetrieval",
+                "LineupRetrieval", "LineupRanking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -102,6 +106,12 @@ let package = Package(
                 "LineupCore", "LineupServer", "LineupSQLite", "LineupAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineupRankingTests",
+            dependencies: ["LineupRanking"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
