@@ -48,6 +48,7 @@ extension Engine {
         try checked { () throws(ValidationError) in try Identifier.validate(id, field: "itemId") }
         guard try await store.deleteItem(id: id) else { throw EngineError.notFound(kind: "item", id: id) }
         embeddings.update { $0.remove(id: id) }
+        features.removeItem(id: id)
     }
 
     /// One page of the catalog in id order. The cursor is opaque to clients: it encodes the

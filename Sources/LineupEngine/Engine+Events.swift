@@ -20,7 +20,9 @@ extension Engine {
                 context: draft.context, receivedAt: receivedAt)
         }
         let insertion = try await store.insertEvents(events)
-        userVectors.record(insertion.inserted.map { events[$0] })
+        let inserted = insertion.inserted.map { events[$0] }
+        userVectors.record(inserted)
+        features.record(inserted)
         return insertion.counts
     }
 }

@@ -24,7 +24,10 @@ extension Engine {
         afterId = nil
         while true {
             let page = try await store.users(after: afterId, limit: Self.warmUpPage)
-            for user in page { userVectors.setRole(user.role, for: user.id) }
+            for user in page {
+                userVectors.setRole(user.role, for: user.id)
+                features.setUser(user)
+            }
             guard page.count == Self.warmUpPage, let last = page.last else { break }
             afterId = last.id
         }
@@ -33,6 +36,7 @@ extension Engine {
         while true {
             let page = try await store.events(after: sequence, limit: Self.warmUpPage)
             userVectors.record(page.map(\.event))
+            features.record(page.map(\.event))
             events += page.count
             guard page.count == Self.warmUpPage, let last = page.last else { break }
             sequence = last.sequence
@@ -77,6 +81,7 @@ extension Engine {
     func index(_ items: [Item]) {
         guard !items.isEmpty else { return }
         var mismatched: [String] = []
+        for item in items { features.setItem(item) }
         embeddings.update { matrix in
             for item in items {
                 guard item.active else {

@@ -14,6 +14,7 @@ extension Engine {
         }
         let result = try await store.upsertUser(makeUser(id: id, draft, at: now()))
         userVectors.setRole(result.value.role, for: id)
+        features.setUser(result.value)
         return result
     }
 
@@ -37,7 +38,10 @@ extension Engine {
         let time = now()
         let users = drafts.map { makeUser(id: $0.id ?? "", $0, at: time) }
         let counts = try await store.upsertUsers(users)
-        for user in users { userVectors.setRole(user.role, for: user.id) }
+        for user in users {
+            userVectors.setRole(user.role, for: user.id)
+            features.setUser(user)
+        }
         return counts
     }
 
@@ -52,6 +56,7 @@ extension Engine {
         try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
         let erasure = try await store.eraseUser(id: id)
         userVectors.forget(userId: id)
+        features.forget(userId: id)
         if erasure.isEmpty { throw EngineError.notFound(kind: "user", id: id) }
         logger.info("erased user", metadata: ["events": "\(erasure.eventsDeleted)"])
         return erasure

@@ -3,6 +3,7 @@ import LineupCore
 import LineupRetrieval
 import LineupStore
 import Logging
+import Synchronization
 
 /// The request flow of Lineup, independent of any transport or database.
 ///
@@ -25,6 +26,8 @@ public final class Engine: Sendable {
         public var contentEmbedding: ContentEmbedder.Configuration
         /// How overlapping whole-catalog searches share one sgemm.
         public var batching: BatchingSearch.Configuration
+        /// Widgets stage 1 hands to stage 2 per rank request.
+        public var retrievalK = 200
 
         public init(
             embeddingDimension: Int = 64,
@@ -55,8 +58,21 @@ public final class Engine: Sendable {
     let embedder: ContentEmbedder
     /// Recent engagements per user, fed by ingestion.
     public let userVectors: UserVectors
+    /// What stage 2's features are computed from, fed by the same writes.
+    public let features: OnlineFeatures
     /// Whole-catalog searches, scored together when requests overlap.
     let search: BatchingSearch
+    private let model = Mutex<RankingModel?>(nil)
+
+    /// The model that scores stage 2, or nil for the fallback order.
+    public var activeModel: RankingModel? { model.withLock { $0 } }
+
+    /// Swaps the serving model (nil returns to the fallback); requests in flight finish
+    /// with the one they started with.
+    public func activate(_ next: RankingModel?) {
+        model.withLock { $0 = next }
+        logger.info("active model", metadata: ["version": "\(next?.version ?? "none (fallback order)")"])
+    }
 
     public init(
         configuration: Configuration = .init(),
@@ -73,6 +89,7 @@ public final class Engine: Sendable {
         self.embedder = ContentEmbedder(
             dimension: configuration.embeddingDimension, configuration: configuration.contentEmbedding)
         self.userVectors = UserVectors(configuration: configuration.userVectors)
+        self.features = OnlineFeatures(weights: configuration.userVectors.weights)
         self.search = BatchingSearch(index: embeddings, configuration: configuration.batching)
     }
 

@@ -17,9 +17,11 @@ public enum Objective: String, Sendable, CaseIterable {
     public var isLogistic: Bool { self == .binaryLogistic || self == .regressionLogistic }
 
     /// The margin that `base_score` stands for: XGBoost stores logistic models' base score
-    /// as a probability and starts their margin at its logit.
+    /// as a probability and starts their margin at its logit, clamped as XGBoost clamps it.
     public func margin(fromBaseScore score: Float) -> Float {
-        isLogistic ? -logf(1 / score - 1) : score
+        guard isLogistic else { return score }
+        let probability = min(max(score, 1e-6), 1 - 1e-6)
+        return -logf(1 / probability - 1)
     }
 
     /// The inverse of `margin(fromBaseScore:)`, for writing a model.

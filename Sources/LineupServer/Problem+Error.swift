@@ -31,6 +31,7 @@ extension Problem {
         switch engineError {
         case .invalid(let error): self.init(.badRequest, error.reason, field: error.field)
         case .notFound: self.init(.notFound, engineError.description)
+        case .modelRejected: self.init(.unprocessableContent, engineError.description, field: "version")
         }
     }
 

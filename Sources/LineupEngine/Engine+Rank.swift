@@ -1,0 +1,116 @@
+import Foundation
+import LineupCore
+import LineupRanking
+import LineupRetrieval
+
+extension Engine {
+    /// The two-stage answer for one dashboard: retrieval (top `retrievalK` of the catalog,
+    /// or of `candidates`), features, the active model's scores, then the user's controls
+    /// (pinned widgets first in pin order, hidden ones never), cut to `k`.
+    ///
+    /// Without an active model the order is the fallback: retrieval score blended with
+    /// popularity; for a user who opted out of personalisation, popularity alone. The
+    /// answer says which ranker served.
+    public func rank(_ request: RankRequest) async throws -> Ranking {
+        try checked { () throws(ValidationError) in
+            try Identifier.validate(request.userId, field: "user_id")
+            try Identifier.validate(request.surface, field: "surface")
+            guard (1...configuration.maxPageSize).contains(request.k) else {
+                throw ValidationError(field: "k", reason: "must be between 1 and \(configuration.maxPageSize)")
+            }
+            if let candidates = request.candidates {
+                guard candidates.count <= configuration.maxBatchSize else {
+                    throw ValidationError(
+                        field: "candidates", reason: "lists \(candidates.count) ids; at most \(configuration.maxBatchSize)")
+                }
+                for (index, id) in candidates.enumerated() { try Identifier.validate(id, field: "candidates[\(index)]") }
+            }
+        }
+        let time = now()
+        let requestId = RequestID.make(at: time)
+        let (pinned, hidden) = features.controls(for: request.userId)
+        let allowed = request.candidates.map(Set.init)
+        let matrix = embeddings.snapshot
+        // Pinned widgets that can be shown, in pin order.
+        let pins = pinned.filter { matrix.contains($0) && !hidden.contains($0) && (allowed?.contains($0) ?? true) }
+
+        guard features.personalization(for: request.userId) else {
+            let pool = request.candidates.map { Array(Set($0)).filter(matrix.contains) } ?? matrix.ids
+            let popular = userVectors.popular(k: configuration.retrievalK, among: pool, in: matrix)
+            let scored = popular.filter { !hidden.contains($0.id) }.map { ($0.id, $0.score, $0.score) }
+            return finish(requestId, .popularity, nil, scored, pins: [], k: request.k)
+        }
+
+        let retrievalK = max(configuration.retrievalK, request.k)
+        let neighbors = try await neighbors(userId: request.userId, k: min(retrievalK, configuration.maxPageSize),
+                                            candidates: request.candidates)
+        var retrieved = neighbors.items.filter { !hidden.contains($0.id) }
+        // Pinned widgets outside the retrieved set still need a retrieval score to be scored.
+        let missing = pins.filter { pin in !retrieved.contains { $0.id == pin } }
+        if !missing.isEmpty {
+            let extra = try await self.neighbors(userId: request.userId, k: missing.count, candidates: missing)
+            retrieved += extra.items
+        }
+        let cosine = neighbors.source != .popularity
+        let candidates = retrieved.map { (itemId: $0.id, retrievalScore: cosine ? $0.score : 0) }
+
+        if let model = activeModel {
+            let rows = features.vectors(
+                userId: request.userId, candidates: candidates, context: request.context, at: time)
+            let scores = try rows.withUnsafeBufferPointer { rows in try model.forest.predictions(rows: rows) }
+            let scored = zip(candidates, scores).map { ($0.itemId, $1, $0.retrievalScore) }
+            var ranking = finish(requestId, .twoStage, model.version, scored, pins: pins, k: request.k)
+            if request.explain {
+                explain(&ranking, model: model, candidates: candidates, rows: rows, userId: request.userId, at: time)
+            }
+            return ranking
+        }
+
+        // Fallback: cosine blended with popularity, both scaled to [0, 1] over the candidates.
+        let popularity = features.popularity(of: candidates.map(\.itemId), at: time)
+        let most = max(popularity.max() ?? 0, .leastNonzeroMagnitude)
+        let scored = zip(candidates, popularity).map { candidate, popular -> (String, Float, Float) in
+            let blend = cosine ? 0.8 * candidate.retrievalScore + 0.2 * popular / most : popular / most
+            return (candidate.itemId, blend, candidate.retrievalScore)
+        }
+        return finish(requestId, .fallback, nil, scored, pins: pins, k: request.k)
+    }
+
+    /// Orders by score (ties to the smaller id), puts pins first, cuts to `k`.
+    private func finish(
+        _ requestId: String, _ ranker: Ranking.Ranker, _ version: String?, _ scored: [(String, Float, Float)],
+        pins: [String], k: Int
+    ) -> Ranking {
+        let byId = Dictionary(scored.map { ($0.0, $0) }, uniquingKeysWith: { first, _ in first })
+        let pinned = pins.compactMap { byId[$0] }
+        let pinnedIds = Set(pins)
+        let rest = scored.filter { !pinnedIds.contains($0.0) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        let items = (pinned + rest).prefix(k).enumerated().map { index, entry in
+            RankedItem(
+                itemId: entry.0, position: index + 1, score: entry.1, retrievalScore: entry.2,
+                pinned: pinnedIds.contains(entry.0))
+        }
+        return Ranking(requestId: requestId, ranker: ranker, modelVersion: version, items: items)
+    }
+
+    /// Adds the top TreeSHAP contributions and a sentence to each returned item.
+    private func explain(
+        _ ranking: inout Ranking, model: RankingModel, candidates: [(itemId: String, retrievalScore: Float)], rows: [Float],
+        userId: String, at time: Date
+    ) {
+        let width = OnlineFeatures.schema.count
+        let rowOf = Dictionary(candidates.enumerated().map { ($1.itemId, $0) }, uniquingKeysWith: { first, _ in first })
+        let names = OnlineFeatures.schema.names
+        for index in ranking.items.indices {
+            guard let row = rowOf[ranking.items[index].itemId] else { continue }
+            let contributions = rows.withUnsafeBufferPointer { rows in
+                try? model.forest.contributions(row: UnsafeBufferPointer(rebasing: rows[(row * width)..<((row + 1) * width)]))
+            }
+            guard let contributions else { continue }
+            let top = (0..<width).sorted { abs(contributions[$0]) > abs(contributions[$1]) }.prefix(3)
+            ranking.items[index].contributions = top.map { FeatureContribution(feature: names[$0], value: contributions[$0]) }
+            ranking.items[index].reason = Reason.sentence(
+                for: ranking.items[index], features: features, userId: userId, matrix: embeddings.snapshot, at: time)
+        }
+    }
+}
