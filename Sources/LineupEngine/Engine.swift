@@ -28,6 +28,10 @@ public final class Engine: Sendable {
         public var batching: BatchingSearch.Configuration
         /// Widgets stage 1 hands to stage 2 per rank request.
         public var retrievalK = 200
+        /// Where model files (`<version>.json`, XGBoost JSON) and their cards live; nil: none.
+        public var modelsDirectory: String?
+        /// The version to serve at start, when it is there and can serve.
+        public var activeModel: String?
 
         public init(
             embeddingDimension: Int = 64,
@@ -63,6 +67,8 @@ public final class Engine: Sendable {
     /// Whole-catalog searches, scored together when requests overlap.
     let search: BatchingSearch
     private let model = Mutex<RankingModel?>(nil)
+    /// The models directory as last scanned.
+    let catalogue = Mutex<[ModelEntry]>([])
 
     /// The model that scores stage 2, or nil for the fallback order.
     public var activeModel: RankingModel? { model.withLock { $0 } }

@@ -80,6 +80,31 @@ struct APIHandler: APIProtocol {
             items: neighbors.items.map { .init(itemId: $0.id, score: $0.score) }))))
     }
 
+    // MARK: Ranking
+
+    func rank(_ input: Operations.Rank.Input) async throws -> Operations.Rank.Output {
+        guard case .json(let body) = input.body else { throw unsupportedMediaType }
+        var context = body.context?.additionalProperties ?? [:]
+        if let device = body.context?.device { context["device"] = device }
+        let ranking = try await engine.rank(
+            RankRequest(
+                userId: body.userId, surface: body.surface, candidates: body.candidates, k: body.k ?? 10,
+                context: context, explain: body.explain ?? false))
+        return .ok(.init(body: .json(APIMapping.ranking(ranking))))
+    }
+
+    // MARK: Models
+
+    func listModels(_ input: Operations.ListModels.Input) async throws -> Operations.ListModels.Output {
+        .ok(.init(body: .json(try APIMapping.models(engine.models()))))
+    }
+
+    func activateModel(_ input: Operations.ActivateModel.Input) async throws -> Operations.ActivateModel.Output {
+        guard case .json(let body) = input.body else { throw unsupportedMediaType }
+        try engine.activate(version: body.version)
+        return .ok(.init(body: .json(try APIMapping.models(engine.models()))))
+    }
+
     // MARK: Events
 
     func ingestEvents(_ input: Operations.IngestEvents.Input) async throws -> Operations.IngestEvents.Output {

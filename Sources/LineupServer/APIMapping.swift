@@ -57,6 +57,45 @@ enum APIMapping {
             receivedAt: event.receivedAt)
     }
 
+    static func ranking(_ ranking: Ranking) -> Components.Schemas.Ranking {
+        let ranker: Components.Schemas.Ranking.RankerPayload = switch ranking.ranker {
+        case .twoStage: .twoStage
+        case .fallback: .fallback
+        case .popularity: .popularity
+        }
+        return Components.Schemas.Ranking(
+            requestId: ranking.requestId, ranker: ranker, modelVersion: ranking.modelVersion,
+            items: ranking.items.map { item in
+                Components.Schemas.RankedItem(
+                    itemId: item.itemId, position: item.position, score: item.score, retrievalScore: item.retrievalScore,
+                    pinned: item.pinned,
+                    contributions: item.contributions?.map { .init(feature: $0.feature, value: $0.value) },
+                    reason: item.reason)
+            })
+    }
+
+    static func models(_ models: (active: String?, entries: [ModelEntry])) throws -> Components.Schemas.ModelList {
+        Components.Schemas.ModelList(
+            active: models.active,
+            models: try models.entries.map { entry in
+                var info = Components.Schemas.ModelInfo(version: entry.version, status: .ready)
+                switch entry.status {
+                case .ready(let model):
+                    info.objective = model.forest.objective.rawValue
+                    info.trees = model.forest.trees.count
+                    info.features = model.forest.featureCount
+                case .rejected(let reason):
+                    info.status = .rejected
+                    info.reason = reason
+                }
+                if case .object(let card)? = entry.card {
+                    info.card = .init(additionalProperties: try JSONDecoder().decode(
+                        OpenAPIObjectContainer.self, from: JSONEncoder().encode(card)))
+                }
+                return info
+            })
+    }
+
     /// Free-form objects cross the boundary through JSON: the generated container holds
     /// untyped values, Lineup stores typed ones.
     static func attributes(_ container: Components.Schemas.Attributes?, field: String) throws -> [String: JSONValue] {

@@ -32,6 +32,11 @@ public struct Settings: Sendable, Equatable {
     /// Longest, in milliseconds, a search that met contention waits for others to share its
     /// sgemm; 0 turns micro-batching off.
     public var retrievalBatchWindowMs = 1.0
+    /// Where model files and their cards live.
+    public var modelsDirectory = "models"
+    /// The model version served at start, when it is in the directory and can serve;
+    /// empty serves the fallback order.
+    public var activeModel = "default"
 
     public init() {}
 
@@ -51,6 +56,8 @@ public struct Settings: Sendable, Equatable {
         ("user_half_life_hours", "LINEUP_USER_HALF_LIFE_HOURS"),
         ("event_weights", "LINEUP_EVENT_WEIGHTS"),
         ("retrieval_batch_window_ms", "LINEUP_RETRIEVAL_BATCH_WINDOW_MS"),
+        ("models_directory", "LINEUP_MODELS_DIRECTORY"),
+        ("active_model", "LINEUP_ACTIVE_MODEL"),
     ]
 
     /// Reads the config file (when given) and then the environment over the defaults.
@@ -172,6 +179,10 @@ public struct Settings: Sendable, Equatable {
                 throw fail("must be a number of milliseconds in 0...100 (0 turns micro-batching off)")
             }
             retrievalBatchWindowMs = milliseconds
+        case "models_directory":
+            modelsDirectory = try string()
+            if modelsDirectory.isEmpty { throw fail("must not be empty") }
+        case "active_model": activeModel = try string()
         default:
             throw fail("is not a setting")
         }
@@ -189,9 +200,12 @@ public struct Settings: Sendable, Equatable {
         userVectors.weights = eventWeights
         var batching = BatchingSearch.Configuration()
         batching.window = .microseconds(Int64((retrievalBatchWindowMs * 1_000).rounded()))
-        return Engine.Configuration(
+        var configuration = Engine.Configuration(
             embeddingDimension: embeddingDimension, maxClockSkew: maxClockSkewSeconds, userVectors: userVectors,
             batching: batching)
+        configuration.modelsDirectory = modelsDirectory
+        configuration.activeModel = activeModel.isEmpty ? nil : activeModel
+        return configuration
     }
 
     public var store: SQLiteStore.Configuration {

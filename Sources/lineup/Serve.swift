@@ -48,6 +48,12 @@ struct Serve: AsyncParsableCommand {
         BLASLibrary.useOneThreadPerCall()
         logger.info("BLAS: \(BLASLibrary.name) (\(BLASLibrary.path)), one thread per call")
         try await engine.warmUp()
+        engine.loadModels()
+        if let model = engine.activeModel {
+            Console.line("stage 2: model \(model.version) (\(model.forest.trees.count) trees)")
+        } else {
+            Console.line("stage 2: no model active (\(settings.modelsDirectory)/\(settings.activeModel).json); serving the fallback order")
+        }
         let server = Server(configuration: settings.server, engine: engine, logger: logger)
         let application = try Self.application(of: server)
         Console.line("Lineup serving \(settings.database) on http://\(settings.host):\(settings.port)")

@@ -20,6 +20,7 @@ struct TestServer {
         let store = try databasePath.map { try SQLiteStore(configuration: .init(path: $0)) } ?? SQLiteStore()
         let engine = Engine(configuration: engineConfiguration, store: store)
         try await engine.warmUp()
+        engine.loadModels()
         let server = Server(configuration: configuration, engine: engine)
         let application = Application(router: try server.makeRouter())
         try await application.test(.router, body)
