@@ -10,13 +10,22 @@ extension Forest {
         // One path buffer for every tree: each recursion level works on its own slice.
         let depth = maxDepth + 2
         var path = [PathElement](repeating: PathElement(), count: depth * (depth + 1) / 2)
+        // 1/n for the path lengths that occur: the walk multiplies instead of dividing.
+        let reciprocals = (0...(depth + 1)).map { $0 == 0 ? Float(0) : 1 / Float($0) }
         phi.withUnsafeMutableBufferPointer { phi in
             path.withUnsafeMutableBufferPointer { path in
-                for (index, tree) in trees.enumerated() {
-                    phi[featureCount] += meanValues[index][0]
-                    var walk = ShapWalk(tree: tree, row: row.baseAddress!, phi: phi.baseAddress!)
-                    walk.recurse(
-                        node: 0, path: path.baseAddress!, uniqueDepth: 0, zeroFraction: 1, oneFraction: 1, feature: -1)
+                reciprocals.withUnsafeBufferPointer { reciprocals in
+                    for (index, nodes) in shapNodes.enumerated() {
+                        phi[featureCount] += meanValues[index][0]
+                        nodes.withUnsafeBufferPointer { nodes in
+                            let walk = ShapWalk(
+                                nodes: nodes.baseAddress!, row: row.baseAddress!, phi: phi.baseAddress!,
+                                reciprocals: reciprocals.baseAddress!)
+                            walk.recurse(
+                                node: 0, path: path.baseAddress!, uniqueDepth: 0, zeroFraction: 1, oneFraction: 1,
+                                feature: -1)
+                        }
+                    }
                 }
             }
         }
@@ -35,6 +44,25 @@ extension Forest {
     }
 }
 
+/// A tree node as TreeSHAP reads it, all fields side by side.
+struct ShapNode {
+    var left: Int32
+    var right: Int32
+    var feature: Int32
+    var defaultLeft: Bool
+    /// The split condition, or a leaf's value.
+    var threshold: Float
+    var cover: Float
+
+    static func nodes(of tree: Tree) -> [ShapNode] {
+        (0..<tree.nodeCount).map {
+            ShapNode(
+                left: tree.left[$0], right: tree.right[$0], feature: tree.feature[$0], defaultLeft: tree.defaultLeft[$0],
+                threshold: tree.threshold[$0], cover: tree.cover[$0])
+        }
+    }
+}
+
 /// One feature on the path from the root: the fraction of rows that would follow the path
 /// without knowing it (zero), whether this row follows it (one), and the permutation weight.
 struct PathElement {
@@ -46,86 +74,99 @@ struct PathElement {
 
 /// The recursion of TreeSHAP over one tree for one row, adding into `phi`.
 private struct ShapWalk {
-    let tree: Tree
+    let nodes: UnsafePointer<ShapNode>
     let row: UnsafePointer<Float>
     let phi: UnsafeMutablePointer<Float>
+    /// `reciprocals[n]` = 1/n.
+    let reciprocals: UnsafePointer<Float>
 
-    mutating func recurse(
-        node: Int, path parent: UnsafeMutablePointer<PathElement>, uniqueDepth: Int, zeroFraction: Float,
+    func recurse(
+        node index: Int, path parent: UnsafeMutablePointer<PathElement>, uniqueDepth: Int, zeroFraction: Float,
         oneFraction: Float, feature: Int32
     ) {
         // This level's copy of the path sits just after the parent's.
         let path = parent + uniqueDepth
         if uniqueDepth > 0 { path.update(from: parent, count: uniqueDepth) }
         var depth = uniqueDepth
-        Self.extend(path, depth, zeroFraction, oneFraction, feature)
+        extend(path, depth, zeroFraction, oneFraction, feature)
+        let node = nodes[index]
 
-        if tree.isLeaf(node) {
+        if node.left < 0 {
             guard depth > 0 else { return }
-            let value = tree.threshold[node]
-            for index in 1...depth {
-                let weight = Self.unwoundSum(path, depth, index)
-                let element = path[index]
-                phi[Int(element.feature)] += weight * (element.oneFraction - element.zeroFraction) * value
+            for position in 1...depth {
+                let weight = unwoundSum(path, depth, position)
+                let element = path[position]
+                phi[Int(element.feature)] += weight * (element.oneFraction - element.zeroFraction) * node.threshold
             }
             return
         }
 
-        let split = tree.feature[node]
-        let hot = tree.child(of: node, row: row)
-        let cold = hot == Int(tree.left[node]) ? Int(tree.right[node]) : Int(tree.left[node])
-        let cover = tree.cover[node]
-        let hotZero = tree.cover[hot] / cover
-        let coldZero = tree.cover[cold] / cover
+        let value = row[Int(node.feature)]
+        let goesLeft = value.isNaN ? node.defaultLeft : value < node.threshold
+        let hot = Int(goesLeft ? node.left : node.right)
+        let cold = Int(goesLeft ? node.right : node.left)
+        let inverseCover = 1 / node.cover
+        let hotZero = nodes[hot].cover * inverseCover
+        let coldZero = nodes[cold].cover * inverseCover
         var incomingZero: Float = 1
         var incomingOne: Float = 1
         // A feature met again on the way down: undo its earlier split before redoing it.
-        if depth > 0, let seen = (1...depth).first(where: { path[$0].feature == split }) {
+        var seen = 1
+        while seen <= depth && path[seen].feature != node.feature { seen += 1 }
+        if seen <= depth {
             incomingZero = path[seen].zeroFraction
             incomingOne = path[seen].oneFraction
-            Self.unwind(path, depth, seen)
+            unwind(path, depth, seen)
             depth -= 1
         }
         recurse(
             node: hot, path: path, uniqueDepth: depth + 1, zeroFraction: hotZero * incomingZero,
-            oneFraction: incomingOne, feature: split)
+            oneFraction: incomingOne, feature: node.feature)
         recurse(
             node: cold, path: path, uniqueDepth: depth + 1, zeroFraction: coldZero * incomingZero, oneFraction: 0,
-            feature: split)
+            feature: node.feature)
     }
 
     /// Adds a feature to the path, updating every permutation weight.
-    static func extend(
+    @inline(__always)
+    func extend(
         _ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ zeroFraction: Float, _ oneFraction: Float,
         _ feature: Int32
     ) {
         path[depth] = PathElement(
             feature: feature, zeroFraction: zeroFraction, oneFraction: oneFraction, weight: depth == 0 ? 1 : 0)
-        let scale = Float(depth + 1)
+        let inverseScale = reciprocals[depth + 1]
         var index = depth - 1
         while index >= 0 {
-            path[index + 1].weight += oneFraction * path[index].weight * Float(index + 1) / scale
-            path[index].weight = zeroFraction * path[index].weight * Float(depth - index) / scale
+            path[index + 1].weight += oneFraction * path[index].weight * Float(index + 1) * inverseScale
+            path[index].weight = zeroFraction * path[index].weight * Float(depth - index) * inverseScale
             index -= 1
         }
     }
 
     /// Removes the feature at `position` from the path, undoing `extend`.
-    static func unwind(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ position: Int) {
+    @inline(__always)
+    func unwind(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ position: Int) {
         let one = path[position].oneFraction
         let zero = path[position].zeroFraction
         var nextOnePortion = path[depth].weight
         let scale = Float(depth + 1)
+        let inverseScale = reciprocals[depth + 1]
         var index = depth - 1
-        while index >= 0 {
-            if one != 0 {
+        if one != 0 {
+            let inverseOne = 1 / one
+            while index >= 0 {
                 let held = path[index].weight
-                path[index].weight = nextOnePortion * scale / (Float(index + 1) * one)
-                nextOnePortion = held - path[index].weight * zero * Float(depth - index) / scale
-            } else {
-                path[index].weight = path[index].weight * scale / (zero * Float(depth - index))
+                path[index].weight = nextOnePortion * scale * reciprocals[index + 1] * inverseOne
+                nextOnePortion = held - path[index].weight * zero * Float(depth - index) * inverseScale
+                index -= 1
             }
-            index -= 1
+        } else {
+            let inverseZero = 1 / zero
+            while index >= 0 {
+                path[index].weight = path[index].weight * scale * inverseZero * reciprocals[depth - index]
+                index -= 1
+            }
         }
         for index in position..<depth {
             path[index].feature = path[index + 1].feature
@@ -135,22 +176,30 @@ private struct ShapWalk {
     }
 
     /// The total permutation weight the path would have without the feature at `position`.
-    static func unwoundSum(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ position: Int) -> Float {
+    @inline(__always)
+    func unwoundSum(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ position: Int) -> Float {
         let one = path[position].oneFraction
         let zero = path[position].zeroFraction
-        var nextOnePortion = path[depth].weight
-        var total: Float = 0
         let scale = Float(depth + 1)
+        var total: Float = 0
         var index = depth - 1
-        while index >= 0 {
-            if one != 0 {
-                let share = nextOnePortion * scale / (Float(index + 1) * one)
+        if one != 0 {
+            // The walk that `unwind` does, keeping only the sum.
+            let inverseScale = reciprocals[depth + 1]
+            let inverseOne = 1 / one
+            var nextOnePortion = path[depth].weight
+            while index >= 0 {
+                let share = nextOnePortion * scale * reciprocals[index + 1] * inverseOne
                 total += share
-                nextOnePortion = path[index].weight - share * zero * (Float(depth - index) / scale)
-            } else if zero != 0 {
-                total += (path[index].weight / zero) / (Float(depth - index) / scale)
+                nextOnePortion = path[index].weight - share * zero * Float(depth - index) * inverseScale
+                index -= 1
             }
-            index -= 1
+        } else if zero != 0 {
+            let inverseZero = 1 / zero
+            while index >= 0 {
+                total += path[index].weight * inverseZero * scale * reciprocals[depth - index]
+                index -= 1
+            }
         }
         return total
     }

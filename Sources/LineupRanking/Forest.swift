@@ -17,6 +17,8 @@ public struct Forest: Sendable {
     private let packed: PackedTrees?
     /// Per tree, each node's cover-weighted mean value (for TreeSHAP).
     let meanValues: [[Float]]
+    /// Per tree, the nodes as TreeSHAP walks them.
+    let shapNodes: [[ShapNode]]
     let maxDepth: Int
 
     public init(
@@ -38,6 +40,7 @@ public struct Forest: Sendable {
         baseMargin = objective.margin(fromBaseScore: baseScore)
         packed = PackedTrees(trees)
         meanValues = trees.map { $0.meanValues() }
+        shapNodes = trees.map(ShapNode.nodes)
         maxDepth = trees.map(\.depth).max() ?? 0
     }
 
