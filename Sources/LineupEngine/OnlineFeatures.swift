@@ -103,14 +103,32 @@ public final class OnlineFeatures: Sendable {
         }
     }
 
+    /// One user's counts for one widget, every kind and window as of one time, so reading
+    /// them costs one decay factor per window rather than one per count.
     struct Pair: Sendable {
-        var counts = [Decayed](repeating: Decayed(), count: Kind.allCases.count * Window.allCases.count)
+        var counts = [Double](repeating: 0, count: Kind.allCases.count * Window.allCases.count)
+        var time: Double = 0
         var lastEngaged: Double?
+
+        mutating func add(_ kind: Kind, at when: Double) {
+            if when > time {
+                for (offset, window) in Window.allCases.enumerated() {
+                    let factor = exp2(-(when - time) / window.halfLife)
+                    for kind in Kind.allCases.indices { counts[kind * Window.allCases.count + offset] *= factor }
+                }
+                time = when
+            }
+            for (offset, window) in Window.allCases.enumerated() {
+                counts[OnlineFeatures.slot(kind, offset)] += exp2(-(time - when) / window.halfLife)
+            }
+        }
     }
 
-    struct PairKey: Hashable, Sendable {
-        var user: String
-        var item: String
+    /// What all users did with one widget.
+    struct ItemStats: Sendable {
+        var popularity = Decayed()
+        var views: Double = 0
+        var engagements: Double = 0
     }
 
     struct ItemFacts: Sendable {
@@ -127,7 +145,8 @@ public final class OnlineFeatures: Sendable {
     }
 
     struct State: Sendable {
-        var pairs: [PairKey: Pair] = [:]
+        /// Per user, per widget: nested, so a request hashes the user once.
+        var pairs: [String: [String: Pair]] = [:]
         /// Per user, pinned widgets in pin order.
         var pins: [String: [String]] = [:]
         var hidden: [String: Set<String>] = [:]
@@ -138,9 +157,7 @@ public final class OnlineFeatures: Sendable {
         var userTotal: [String: Decayed] = [:]
         var roleTypes: [String: [String: Decayed]] = [:]
         var roleTotal: [String: Decayed] = [:]
-        var popularity: [String: Decayed] = [:]
-        var views: [String: Double] = [:]
-        var engagements: [String: Double] = [:]
+        var itemStats: [String: ItemStats] = [:]
         var items: [String: ItemFacts] = [:]
         var users: [String: UserFacts] = [:]
     }
@@ -176,7 +193,7 @@ public final class OnlineFeatures: Sendable {
     /// and role affinity stays, as aggregate counts no longer tied to them.
     public func forget(userId: String) {
         state.withLock { state in
-            state.pairs = state.pairs.filter { $0.key.user != userId }
+            state.pairs[userId] = nil
             state.pins[userId] = nil
             state.hidden[userId] = nil
             state.engaged[userId] = nil
@@ -211,21 +228,26 @@ public final class OnlineFeatures: Sendable {
             break
         }
         if let kind = Kind(event.type) {
-            let key = PairKey(user: user, item: item)
-            var pair = state.pairs[key] ?? Pair()
-            for (offset, window) in Window.allCases.enumerated() {
-                pair.counts[Self.slot(kind, offset)].add(1, at: time, halfLife: window.halfLife)
+            var lastEngaged: Double?
+            do {
+                var pair = state.pairs[user, default: [:]][item, default: Pair()]
+                defer { state.pairs[user, default: [:]][item] = pair }
+                pair.add(kind, at: time)
+                if kind != .views {
+                    pair.lastEngaged = max(pair.lastEngaged ?? time, time)
+                    lastEngaged = pair.lastEngaged
+                }
             }
-            if kind != .views {
-                pair.lastEngaged = max(pair.lastEngaged ?? time, time)
-                state.engaged[user, default: [:]][item] = pair.lastEngaged
+            if let lastEngaged { state.engaged[user, default: [:]][item] = lastEngaged }
+            if kind == .views {
+                state.itemStats[item, default: ItemStats()].views += 1
+            } else {
+                state.itemStats[item, default: ItemStats()].engagements += 1
             }
-            state.pairs[key] = pair
-            if kind == .views { state.views[item, default: 0] += 1 } else { state.engagements[item, default: 0] += 1 }
         }
         let weight = Double(weights[event.type] ?? 0)
         guard weight > 0 else { return }
-        state.popularity[item, default: Decayed()].add(weight, at: time, halfLife: Self.affinityHalfLife)
+        state.itemStats[item, default: ItemStats()].popularity.add(weight, at: time, halfLife: Self.affinityHalfLife)
         state.userTotal[user, default: Decayed()].add(weight, at: time, halfLife: Self.affinityHalfLife)
         if let facts = state.items[item] {
             state.userTypes[user, default: [:]][facts.type, default: Decayed()].add(
@@ -242,7 +264,7 @@ public final class OnlineFeatures: Sendable {
         }
     }
 
-    private static func slot(_ kind: Kind, _ window: Int) -> Int {
+    fileprivate static func slot(_ kind: Kind, _ window: Int) -> Int {
         Kind.allCases.firstIndex(of: kind)! * Window.allCases.count + window
     }
 
@@ -255,7 +277,7 @@ public final class OnlineFeatures: Sendable {
     public func popularity(of itemIds: [String], at time: Date) -> [Float] {
         let now = time.timeIntervalSince1970
         return state.withLock { state in
-            itemIds.map { Float(state.popularity[$0]?.value(at: now, halfLife: Self.affinityHalfLife) ?? 0) }
+            itemIds.map { Float(state.itemStats[$0]?.popularity.value(at: now, halfLife: Self.affinityHalfLife) ?? 0) }
         }
     }
 
@@ -300,47 +322,59 @@ public final class OnlineFeatures: Sendable {
             default: .nan
             }
             let pins = Set(state.pins[userId] ?? [])
+            // The user's and their role's tables, looked up once for all candidates.
+            let pairs = state.pairs[userId] ?? [:]
+            let userTypes = state.userTypes[userId] ?? [:]
+            let userTags = state.userTags[userId] ?? [:]
+            let roleTypes = role.flatMap { state.roleTypes[$0] } ?? [:]
             for (index, candidate) in candidates.enumerated() {
                 var column = index * width
-                func put(_ value: Float) {
+                let pair = pairs[candidate.itemId]
+                let stats = state.itemStats[candidate.itemId] ?? ItemStats()
+                let item = state.items[candidate.itemId]
+                var values: [Float] = []
+                values.reserveCapacity(width)
+                values.append(candidate.retrievalScore)
+                if let pair {
+                    let factors = Window.allCases.map { exp2(-max(0, now - pair.time) / $0.halfLife) }
+                    for kind in Kind.allCases.indices {
+                        for window in factors.indices {
+                            values.append(Float(pair.counts[kind * factors.count + window] * factors[window]))
+                        }
+                    }
+                } else {
+                    values += repeatElement(0, count: Kind.allCases.count * Window.allCases.count)
+                }
+                values.append(pair?.lastEngaged.map { Float(max(0, now - $0) / 3_600) } ?? .nan)
+                values.append(pins.contains(candidate.itemId) ? 1 : 0)
+                values.append(Float(stats.popularity.value(at: now, halfLife: Self.affinityHalfLife)))
+                values.append(Float((stats.engagements + 1) / (stats.views + 10)))
+                if let item, userTotal > 0 {
+                    let typeWeight = userTypes[item.type]?.value(at: now, halfLife: Self.affinityHalfLife) ?? 0
+                    values.append(Float(typeWeight / userTotal))
+                    var tagShare = 0.0
+                    for tag in item.tags {
+                        tagShare += (userTags[tag]?.value(at: now, halfLife: Self.affinityHalfLife) ?? 0) / userTotal
+                    }
+                    values.append(item.tags.isEmpty ? 0 : Float(tagShare / Double(item.tags.count)))
+                } else {
+                    values.append(item == nil ? .nan : 0)
+                    values.append(item == nil ? .nan : 0)
+                }
+                if let item, role != nil, roleTotal > 0 {
+                    let typeWeight = roleTypes[item.type]?.value(at: now, halfLife: Self.affinityHalfLife) ?? 0
+                    values.append(Float(typeWeight / roleTotal))
+                } else {
+                    values.append(.nan)
+                }
+                values.append(hour)
+                values.append(weekday)
+                values.append(device)
+                values.append(item.map { Float(max(0, now - $0.createdAt) / 86_400) } ?? .nan)
+                for value in values {
                     rows[column] = value
                     column += 1
                 }
-                put(candidate.retrievalScore)
-                let pair = state.pairs[PairKey(user: userId, item: candidate.itemId)]
-                for kind in Kind.allCases {
-                    for (offset, window) in Window.allCases.enumerated() {
-                        put(Float(pair?.counts[Self.slot(kind, offset)].value(at: now, halfLife: window.halfLife) ?? 0))
-                    }
-                }
-                put(pair?.lastEngaged.map { Float(max(0, now - $0) / 3_600) } ?? .nan)
-                put(pins.contains(candidate.itemId) ? 1 : 0)
-                put(Float(state.popularity[candidate.itemId]?.value(at: now, halfLife: Self.affinityHalfLife) ?? 0))
-                let views = state.views[candidate.itemId] ?? 0
-                let engagements = state.engagements[candidate.itemId] ?? 0
-                put(Float((engagements + 1) / (views + 10)))
-                let item = state.items[candidate.itemId]
-                if let item, userTotal > 0 {
-                    let typeWeight = state.userTypes[userId]?[item.type]?.value(at: now, halfLife: Self.affinityHalfLife) ?? 0
-                    put(Float(typeWeight / userTotal))
-                    let tagShares = item.tags.map {
-                        (state.userTags[userId]?[$0]?.value(at: now, halfLife: Self.affinityHalfLife) ?? 0) / userTotal
-                    }
-                    put(tagShares.isEmpty ? 0 : Float(tagShares.reduce(0, +) / Double(tagShares.count)))
-                } else {
-                    put(item == nil ? .nan : 0)
-                    put(item == nil ? .nan : 0)
-                }
-                if let item, let role, roleTotal > 0 {
-                    let typeWeight = state.roleTypes[role]?[item.type]?.value(at: now, halfLife: Self.affinityHalfLife) ?? 0
-                    put(Float(typeWeight / roleTotal))
-                } else {
-                    put(.nan)
-                }
-                put(hour)
-                put(weekday)
-                put(device)
-                put(item.map { Float(max(0, now - $0.createdAt) / 86_400) } ?? .nan)
             }
         }
         return rows
