@@ -60,7 +60,13 @@ struct DemoTraining: AsyncParsableCommand {
         engineConfiguration.maxClockSkew = 86_400
         let engine = Engine(
             configuration: engineConfiguration, store: try SQLiteStore(), now: { clock.withLock { $0 } })
+        // The live demo (`serve --demo`) imports its widgets when it starts, after the
+        // simulated history, so their age is 0 there; importing them at the window's end
+        // here gives the training rows the same age, instead of an age that stands in for
+        // the simulated day.
+        clock.withLock { $0 = configuration.start.addingTimeInterval(Double(days) * 86_400) }
         _ = try await engine.importItems(simulator.items.map(ItemDraft.init))
+        clock.withLock { $0 = configuration.start }
         for chunk in simulator.users.chunked(by: engine.configuration.maxBatchSize) {
             _ = try await engine.importUsers(chunk.map(UserDraft.init))
         }
