@@ -151,4 +151,25 @@ import Testing
         #expect(await field(RankRequest(userId: "u", surface: "home", k: 0)) == "k")
         #expect(await field(RankRequest(userId: "u", surface: "home", candidates: ["a", ""])) == "candidates[1]")
     }
+
+    /// Swapping models while requests run fails none of them: each is served whole by the
+    /// model (or fallback) it started with.
+    @Test func swappingModelsUnderLoadFailsNoRequest() async throws {
+        let engine = try await world()
+        let model = try openedModel()
+        try await withThrowingTaskGroup(of: Ranking.Ranker.self) { group in
+            group.addTask {
+                for round in 0..<200 { engine.activate(round % 2 == 0 ? model : nil) }
+                return .fallback
+            }
+            for number in 0..<400 {
+                group.addTask {
+                    try await engine.rank(RankRequest(userId: number % 2 == 0 ? "u" : "v", surface: "home", k: 3)).ranker
+                }
+            }
+            var served = 0
+            for try await ranker in group where [.twoStage, .fallback, .popularity].contains(ranker) { served += 1 }
+            #expect(served == 401)
+        }
+    }
 }
