@@ -35,8 +35,7 @@ extension Engine {
         let pins = pinned.filter { matrix.contains($0) && !hidden.contains($0) && (allowed?.contains($0) ?? true) }
 
         guard features.personalization(for: request.userId) else {
-            let pool = request.candidates.map { Array(Set($0)).filter(matrix.contains) } ?? matrix.ids
-            let popular = userVectors.popular(k: configuration.retrievalK, among: pool, in: matrix)
+            let popular = userVectors.popular(k: configuration.retrievalK, among: request.candidates, in: matrix)
             let scored = popular.filter { !hidden.contains($0.id) }.map { ($0.id, $0.score, $0.score) }
             return finish(requestId, .popularity, nil, scored, pins: [], k: request.k)
         }

@@ -150,8 +150,6 @@ public final class OnlineFeatures: Sendable {
         /// Per user, pinned widgets in pin order.
         var pins: [String: [String]] = [:]
         var hidden: [String: Set<String>] = [:]
-        /// Per user, the last time they engaged (beyond a view) with each widget.
-        var engaged: [String: [String: Double]] = [:]
         var userTypes: [String: [String: Decayed]] = [:]
         var userTags: [String: [String: Decayed]] = [:]
         var userTotal: [String: Decayed] = [:]
@@ -196,7 +194,6 @@ public final class OnlineFeatures: Sendable {
             state.pairs[userId] = nil
             state.pins[userId] = nil
             state.hidden[userId] = nil
-            state.engaged[userId] = nil
             state.userTypes[userId] = nil
             state.userTags[userId] = nil
             state.userTotal[userId] = nil
@@ -228,17 +225,10 @@ public final class OnlineFeatures: Sendable {
             break
         }
         if let kind = Kind(event.type) {
-            var lastEngaged: Double?
-            do {
-                var pair = state.pairs[user, default: [:]][item, default: Pair()]
-                defer { state.pairs[user, default: [:]][item] = pair }
-                pair.add(kind, at: time)
-                if kind != .views {
-                    pair.lastEngaged = max(pair.lastEngaged ?? time, time)
-                    lastEngaged = pair.lastEngaged
-                }
-            }
-            if let lastEngaged { state.engaged[user, default: [:]][item] = lastEngaged }
+            var pair = state.pairs[user, default: [:]][item, default: Pair()]
+            pair.add(kind, at: time)
+            if kind != .views { pair.lastEngaged = max(pair.lastEngaged ?? time, time) }
+            state.pairs[user, default: [:]][item] = pair
             if kind == .views {
                 state.itemStats[item, default: ItemStats()].views += 1
             } else {
@@ -284,7 +274,9 @@ public final class OnlineFeatures: Sendable {
     /// What an explanation needs: the widgets the user engaged with and when, their role,
     /// and widget titles.
     func engagements(of userId: String) -> (engaged: [String: Double], role: String?) {
-        state.withLock { ($0.engaged[userId] ?? [:], $0.users[userId]?.role) }
+        state.withLock { state in
+            ((state.pairs[userId] ?? [:]).compactMapValues(\.lastEngaged), state.users[userId]?.role)
+        }
     }
 
     func title(of itemId: String) -> String? {

@@ -69,15 +69,6 @@ public struct Forest: Sendable {
         try margins(rows: rows).map(objective.prediction(fromMargin:))
     }
 
-    /// Convenience for one row or a few: `rows` is an array of rows.
-    public func predictions(_ rows: [[Float]]) throws(RankingError) -> [Float] {
-        let flat = rows.flatMap { $0 }
-        guard rows.allSatisfy({ $0.count == featureCount }) else {
-            throw .wrongFeatureCount(expected: featureCount, got: rows.first { $0.count != featureCount }?.count ?? 0)
-        }
-        return try flat.withUnsafeBufferPointer { buffer throws(RankingError) in try predictions(rows: buffer) }
-    }
-
     func rowCount(_ rows: UnsafeBufferPointer<Float>) throws(RankingError) -> Int {
         if featureCount == 0 { return 0 }
         guard rows.count % featureCount == 0 else {

@@ -24,11 +24,6 @@ public enum Objective: String, Sendable, CaseIterable {
         return -logf(1 / probability - 1)
     }
 
-    /// The inverse of `margin(fromBaseScore:)`, for writing a model.
-    public func baseScore(fromMargin margin: Float) -> Float {
-        isLogistic ? Self.sigmoid(margin) : margin
-    }
-
     /// What XGBoost's `predict` returns for a margin.
     @inline(__always)
     public func prediction(fromMargin margin: Float) -> Float {

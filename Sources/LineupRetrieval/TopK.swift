@@ -21,7 +21,7 @@ final class TopK {
     private let keys: UnsafeMutablePointer<UInt64>
     private var count = 0
     /// Rows scoring below it cannot be among the best `k`.
-    private(set) var bar = -Float.infinity
+    private var bar = -Float.infinity
 
     init(k: Int, ids: [String]) {
         precondition(ids.count < Int(UInt32.max), "row numbers are kept in 32 bits")
