@@ -38,7 +38,7 @@ public struct Forest: Sendable {
         self.baseScore = baseScore
         self.trees = trees
         baseMargin = objective.margin(fromBaseScore: baseScore)
-        packed = PackedTrees(trees)
+        packed = PackedTrees(trees, featureCount: featureCount)
         meanValues = trees.map { $0.meanValues() }
         shapNodes = trees.map(ShapNode.nodes)
         maxDepth = trees.map(\.depth).max() ?? 0
@@ -52,7 +52,7 @@ public struct Forest: Sendable {
         guard count > 0, let base = rows.baseAddress else { return margins }
         margins.withUnsafeMutableBufferPointer { out in
             if let packed {
-                packed.accumulate(rows: base, count: count, featureCount: featureCount, into: out.baseAddress!)
+                packed.accumulate(rows: base, count: count, into: out.baseAddress!)
             } else {
                 for row in 0..<count {
                     let values = base + row * featureCount

@@ -22,6 +22,9 @@ struct BenchForest: ParsableCommand {
     @Option(help: "Rounds; each times every size and the median per call is reported.")
     var rounds = 5
 
+    @Option(help: "XGBoost's predictions of the same rows (raw float32; peers.py generate writes xgboost_pred.f32): checked to 1e-5 before timing.")
+    var reference: String?
+
     @Option(help: "Also write the results as JSON to this file.")
     var json: String?
 
@@ -48,6 +51,19 @@ struct BenchForest: ParsableCommand {
         let values = try Data(contentsOf: URL(fileURLWithPath: rows)).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         guard values.count >= 10_000 * features else {
             throw ValidationError("\(rows) holds \(values.count / features) rows; 10,000 are needed")
+        }
+        if let reference {
+            // A fast wrong answer is no answer: agree with XGBoost first.
+            let expected = try Data(contentsOf: URL(fileURLWithPath: reference)).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            let checked = min(expected.count, values.count / features)
+            let predicted = try values.withUnsafeBufferPointer { all in
+                try forest.predictions(rows: UnsafeBufferPointer(rebasing: all[0..<(checked * features)]))
+            }
+            let worst = zip(predicted, expected).map { abs($0 - $1) }.max() ?? 0
+            guard worst <= 1e-5 else {
+                throw ValidationError("predictions differ from \(reference) by up to \(worst) (limit 1e-5)")
+            }
+            Console.line("predictions of \(checked) rows agree with \(reference) to \(String(format: "%.1e", worst))")
         }
         func time(rows count: Int, repeats: Int, contributions: Bool = false) throws -> Double {
             var samples: [Double] = []

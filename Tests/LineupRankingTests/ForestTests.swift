@@ -34,6 +34,28 @@ import Testing
         for a in [-1, 0, 1, 2.5, 7, 19, Float.nan] {
             for b in [0, 3, 12, Float.nan] { rows += [a, b, a == a ? a + 1 : .nan] }
         }
+        try expectPlainWalk(forest, tree, rows)
+    }
+
+    /// The packed layout compares integer keys, not floats: rows must still go where a
+    /// Float32 `x < threshold` sends them at the edges of the float order (±0, subnormals,
+    /// infinities, the largest finite values), with blocks of eight rows and a tail.
+    @Test func edgesOfTheFloatOrderGoWhereFloatComparisonSendsThem() throws {
+        let edges: [Float] = [
+            -.infinity, -.greatestFiniteMagnitude, -2.5, -.leastNormalMagnitude, -.leastNonzeroMagnitude, -0.0, 0,
+            .leastNonzeroMagnitude, .leastNormalMagnitude, 1, .greatestFiniteMagnitude, .infinity, .nan,
+        ]
+        var tree = Self.chain(depth: 6)
+        let thresholds: [Float] = [-0.0, -.leastNonzeroMagnitude, 0, .leastNonzeroMagnitude, -2.5, .greatestFiniteMagnitude]
+        for (level, threshold) in thresholds.enumerated() { tree.threshold[2 * level] = threshold }
+        let forest = try Forest(objective: .squaredError, featureCount: 3, baseScore: 0.5, trees: [tree, tree])
+        var rows: [Float] = []
+        for a in edges { for b in edges { rows += [a, b, -a] } }
+        try expectPlainWalk(forest, tree, rows)
+    }
+
+    /// Margins equal a node-by-node walk of `tree` (the forest holds it twice).
+    func expectPlainWalk(_ forest: Forest, _ tree: Tree, _ rows: [Float]) throws {
         let margins = try rows.withUnsafeBufferPointer { try forest.margins(rows: $0) }
         for row in 0..<(rows.count / 3) {
             var node = 0
@@ -42,7 +64,7 @@ import Testing
                 let goLeft = value.isNaN ? tree.defaultLeft[node] : value < tree.threshold[node]
                 node = Int(goLeft ? tree.left[node] : tree.right[node])
             }
-            #expect(margins[row] == 0.5 + 2 * tree.threshold[node])
+            #expect(margins[row] == 0.5 + 2 * tree.threshold[node], "row \(rows[(row * 3)..<(row * 3 + 3)])")
         }
     }
 

@@ -18,7 +18,8 @@ against the targets of issue 4:
 
 The data must exist (`peers.py generate --out DIR`); the binary must be a release build.
 Lineup is run as
-`lineup bench forest --model DIR/model.json --rows DIR/rows.f32 --features 40 --rounds N --json FILE`
+`lineup bench forest --model DIR/model.json --rows DIR/rows.f32 --features 40 --rounds N
+--reference DIR/xgboost_pred.f32 --json FILE` (which first checks its predictions against XGBoost's to 1e-5)
 and must write `{"predict_1_us", "predict_200_us", "predict_10000_us", "contribs_20_us"}`
 (median microseconds per call).
 """
@@ -56,6 +57,7 @@ def run_lineup(binary, data, features, rounds, out):
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     subprocess.run([str(binary), "bench", "forest", "--model", str(data / "model.json"),
                     "--rows", str(data / "rows.f32"), "--features", str(features), "--rounds", str(rounds),
+                    "--reference", str(data / "xgboost_pred.f32"),
                     "--json", str(out)], check=True, stdout=subprocess.DEVNULL, env=env)
     result = json.loads(Path(out).read_text())
     missing = [key for key in LINEUP_KEYS if not isinstance(result.get(key), (int, float))]
