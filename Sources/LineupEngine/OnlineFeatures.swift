@@ -359,15 +359,15 @@ public final class OnlineFeatures: Sendable {
                     put(Float(stats.popularity.value(at: now, halfLife: Self.affinityHalfLife)))
                     put(Float((stats.engagements + 1) / (stats.views + 10)))
                     if let item, userTotal > 0 {
-                        put(typeShares[item.type] ?? 0)
-                        var tagShare: Float = 0
+                        put(Float(typeShares[item.type] ?? 0))
+                        var tagShare = 0.0
                         for tag in item.tags { tagShare += tagShares[tag] ?? 0 }
-                        put(item.tags.isEmpty ? 0 : tagShare / Float(item.tags.count))
+                        put(item.tags.isEmpty ? 0 : Float(tagShare / Double(item.tags.count)))
                     } else {
                         put(item == nil ? .nan : 0)
                         put(item == nil ? .nan : 0)
                     }
-                    put(item != nil && role != nil && roleTotal > 0 ? roleTypeShares[item!.type] ?? 0 : .nan)
+                    put(item != nil && role != nil && roleTotal > 0 ? Float(roleTypeShares[item!.type] ?? 0) : .nan)
                     put(hour)
                     put(weekday)
                     put(device)
@@ -379,8 +379,8 @@ public final class OnlineFeatures: Sendable {
     }
 
     /// Each key's decayed weight as a share of `total`.
-    private static func shares(_ table: [String: Decayed]?, total: Double, at now: Double) -> [String: Float] {
+    private static func shares(_ table: [String: Decayed]?, total: Double, at now: Double) -> [String: Double] {
         guard let table, total > 0 else { return [:] }
-        return table.mapValues { Float($0.value(at: now, halfLife: affinityHalfLife) / total) }
+        return table.mapValues { $0.value(at: now, halfLife: affinityHalfLife) / total }
     }
 }
