@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LineupEngineTests",
-            dependencies: ["LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupRetrieval"],
+            dependencies: ["LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupRetrieval", "LineupRanking"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

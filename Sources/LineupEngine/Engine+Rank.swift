@@ -2,6 +2,7 @@ import Foundation
 import LineupCore
 import LineupRanking
 import LineupRetrieval
+import LineupStore
 
 extension Engine {
     /// The two-stage answer for one dashboard: retrieval (top `retrievalK` of the catalog,
@@ -37,7 +38,7 @@ extension Engine {
         guard features.personalization(for: request.userId) else {
             let popular = userVectors.popular(k: configuration.retrievalK, among: request.candidates, in: matrix)
             let scored = popular.filter { !hidden.contains($0.id) }.map { ($0.id, $0.score, $0.score) }
-            return finish(requestId, .popularity, nil, scored, pins: [], k: request.k)
+            return logged(finish(requestId, .popularity, nil, scored, pins: [], k: request.k), request, at: time)
         }
 
         let retrievalK = max(configuration.retrievalK, request.k)
@@ -62,7 +63,7 @@ extension Engine {
             if request.explain {
                 explain(&ranking, model: model, candidates: candidates, rows: rows, userId: request.userId, at: time)
             }
-            return ranking
+            return logged(ranking, request, at: time, candidates: candidates, rows: rows)
         }
 
         // Fallback: cosine blended with popularity, both scaled to [0, 1] over the candidates.
@@ -72,7 +73,28 @@ extension Engine {
             let blend = cosine ? 0.8 * candidate.retrievalScore + 0.2 * popular / most : popular / most
             return (candidate.itemId, blend, candidate.retrievalScore)
         }
-        return finish(requestId, .fallback, nil, scored, pins: pins, k: request.k)
+        return logged(finish(requestId, .fallback, nil, scored, pins: pins, k: request.k), request, at: time)
+    }
+
+    /// Appends the response to the impression log, with the feature vector each returned
+    /// widget was scored with when a model scored them; returns it unchanged.
+    private func logged(
+        _ ranking: Ranking, _ request: RankRequest, at time: Date,
+        candidates: [(itemId: String, retrievalScore: Float)] = [], rows: [Float] = []
+    ) -> Ranking {
+        let width = OnlineFeatures.schema.count
+        let rowOf = Dictionary(candidates.enumerated().map { ($1.itemId, $0) }, uniquingKeysWith: { first, _ in first })
+        let items = ranking.items.map { item in
+            let features = rowOf[item.itemId].map { Array(rows[($0 * width)..<(($0 + 1) * width)]) } ?? []
+            return ImpressionItem(
+                itemId: item.itemId, position: item.position, score: item.score, retrievalScore: item.retrievalScore,
+                pinned: item.pinned, features: features)
+        }
+        impressions.append(Impression(
+            requestId: ranking.requestId, time: time, userId: request.userId, surface: request.surface,
+            context: request.context, ranker: ranking.ranker.rawValue, modelVersion: ranking.modelVersion,
+            schemaVersion: OnlineFeatures.schema.version, items: items))
+        return ranking
     }
 
     /// Orders by score (ties to the smaller id), puts pins first, cuts to `k`.

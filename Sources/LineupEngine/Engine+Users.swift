@@ -54,16 +54,20 @@ extension Engine {
     /// Erases every record about the user (right to be forgotten).
     public func eraseUser(id: String) async throws -> UserErasure {
         try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
+        // Responses still buffered for the log would otherwise land after the erasure.
+        await impressions.flush()
         let erasure = try await store.eraseUser(id: id)
         userVectors.forget(userId: id)
         features.forget(userId: id)
         if erasure.isEmpty { throw EngineError.notFound(kind: "user", id: id) }
-        logger.info("erased user", metadata: ["events": "\(erasure.eventsDeleted)"])
+        logger.info(
+            "erased user", metadata: ["events": "\(erasure.eventsDeleted)", "impressions": "\(erasure.impressionsDeleted)"])
         return erasure
     }
 
     public func exportUser(id: String) async throws -> UserExport {
         try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
+        await impressions.flush()
         let export = try await store.exportUser(id: id)
         if export.isEmpty { throw EngineError.notFound(kind: "user", id: id) }
         return export

@@ -32,6 +32,10 @@ public final class Engine: Sendable {
         public var modelsDirectory: String?
         /// The version to serve at start, when it is there and can serve.
         public var activeModel: String?
+        /// How served responses are written to the impression log.
+        public var impressionLog = ImpressionLog.Configuration()
+        /// Which events label a served widget, for evaluation.
+        public var labels = LabelPolicy()
 
         public init(
             embeddingDimension: Int = 64,
@@ -66,6 +70,8 @@ public final class Engine: Sendable {
     public let features: OnlineFeatures
     /// Whole-catalog searches, scored together when requests overlap.
     let search: BatchingSearch
+    /// Every served response, written in batches off the request path.
+    public let impressions: ImpressionLog
     private let model = Mutex<RankingModel?>(nil)
     /// The models directory as last scanned.
     let catalogue = Mutex<[ModelEntry]>([])
@@ -97,6 +103,7 @@ public final class Engine: Sendable {
         self.userVectors = UserVectors(configuration: configuration.userVectors)
         self.features = OnlineFeatures(weights: configuration.userVectors.weights)
         self.search = BatchingSearch(index: embeddings, configuration: configuration.batching)
+        self.impressions = ImpressionLog(store: store, configuration: configuration.impressionLog, logger: logger)
     }
 
     public func readiness() async -> Readiness {

@@ -52,7 +52,10 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])
             let profileDeleted = db.changesCount > 0
             try db.execute(sql: "DELETE FROM events WHERE user_id = ?", arguments: [id])
-            return UserErasure(userId: id, profileDeleted: profileDeleted, eventsDeleted: db.changesCount)
+            let eventsDeleted = db.changesCount
+            return UserErasure(
+                userId: id, profileDeleted: profileDeleted, eventsDeleted: eventsDeleted,
+                impressionsDeleted: try Self.eraseImpressions(userId: id, in: db))
         }
     }
 
@@ -60,7 +63,9 @@ extension SQLiteStore {
         try await writer.read { db in
             let profile = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id])
                 .map(Self.user(from:))
-            return UserExport(userId: id, profile: profile, events: try Self.events(userId: id, in: db))
+            return UserExport(
+                userId: id, profile: profile, events: try Self.events(userId: id, in: db),
+                impressions: try Self.impressions(userId: id, in: db))
         }
     }
 

@@ -57,6 +57,41 @@ enum Schema {
                 CREATE INDEX events_by_request ON events(request_id) WHERE request_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v2: impression log") { db in
+            try db.execute(sql: """
+                -- One row per rank response; request ids are UUIDv7, so inserts append.
+                CREATE TABLE impressions (
+                    request_id TEXT PRIMARY KEY NOT NULL,
+                    ts REAL NOT NULL,            -- seconds since 1970, server clock
+                    user_id TEXT NOT NULL,
+                    surface TEXT NOT NULL,
+                    context TEXT,                -- JSON object of strings, NULL when empty
+                    experiment TEXT,
+                    variant TEXT,
+                    ranker TEXT NOT NULL,        -- two_stage | fallback | popularity
+                    model_version TEXT,
+                    layout_arm TEXT,
+                    layout_propensity REAL,
+                    schema_version INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX impressions_by_time ON impressions(ts);
+                -- Erasure and export find a user's impressions without a scan; the log is
+                -- written in batches off the request path, so the index costs no request.
+                CREATE INDEX impressions_by_user ON impressions(user_id);
+
+                -- One row per widget shown, in served order.
+                CREATE TABLE impression_items (
+                    request_id TEXT NOT NULL,
+                    position INTEGER NOT NULL,   -- 1 for the first widget shown
+                    item_id TEXT NOT NULL,
+                    score REAL NOT NULL,         -- what the ranker ordered by
+                    retrieval_score REAL NOT NULL,
+                    pinned INTEGER NOT NULL,
+                    features BLOB,               -- little-endian Float32s in schema order, NaN missing
+                    PRIMARY KEY (request_id, position)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

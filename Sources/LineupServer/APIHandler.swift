@@ -56,7 +56,8 @@ struct APIHandler: APIProtocol {
     func deleteUser(_ input: Operations.DeleteUser.Input) async throws -> Operations.DeleteUser.Output {
         let erasure = try await engine.eraseUser(id: input.path.userId)
         return .ok(.init(body: .json(.init(
-            userId: erasure.userId, profileDeleted: erasure.profileDeleted, eventsDeleted: erasure.eventsDeleted))))
+            userId: erasure.userId, profileDeleted: erasure.profileDeleted, eventsDeleted: erasure.eventsDeleted,
+            impressionsDeleted: erasure.impressionsDeleted))))
     }
 
     func exportUser(_ input: Operations.ExportUser.Input) async throws -> Operations.ExportUser.Output {
@@ -64,7 +65,8 @@ struct APIHandler: APIProtocol {
         return .ok(.init(body: .json(.init(
             userId: export.userId,
             profile: try export.profile.map(APIMapping.user),
-            events: export.events.map(APIMapping.storedEvent)))))
+            events: export.events.map(APIMapping.storedEvent),
+            impressions: export.impressions.map(APIMapping.impression)))))
     }
 
     func getNeighbors(_ input: Operations.GetNeighbors.Input) async throws -> Operations.GetNeighbors.Output {

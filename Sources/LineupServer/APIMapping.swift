@@ -2,6 +2,7 @@ import Foundation
 import LineupAPI
 import LineupCore
 import LineupEngine
+import LineupStore
 import OpenAPIRuntime
 
 /// Conversions between the generated API types and Lineup's own. They live at the edge so
@@ -55,6 +56,21 @@ enum APIMapping {
             _type: .init(event.type), value: event.value, timestamp: event.timestamp, requestId: event.requestId,
             context: event.context.isEmpty ? nil : .init(additionalProperties: event.context),
             receivedAt: event.receivedAt)
+    }
+
+    static func impression(_ impression: Impression) -> Components.Schemas.LoggedImpression {
+        Components.Schemas.LoggedImpression(
+            requestId: impression.requestId, time: impression.time, surface: impression.surface,
+            context: .init(additionalProperties: impression.context), experiment: impression.experiment,
+            variant: impression.variant,
+            ranker: .init(rawValue: impression.ranker) ?? .fallback, modelVersion: impression.modelVersion,
+            layoutArm: impression.layoutArm, layoutPropensity: impression.layoutPropensity,
+            schemaVersion: impression.schemaVersion,
+            items: impression.items.map { item in
+                .init(
+                    itemId: item.itemId, position: item.position, score: item.score, retrievalScore: item.retrievalScore,
+                    pinned: item.pinned, features: item.features.map { $0.isNaN ? nil : $0 })
+            })
     }
 
     static func ranking(_ ranking: Ranking) -> Components.Schemas.Ranking {

@@ -3,6 +3,7 @@ import LineupCore
 import LineupEngine
 import LineupRetrieval
 import LineupSQLite
+import LineupStore
 import Logging
 
 /// Everything `lineup serve` can be told, gathered from (lowest to highest precedence)
@@ -37,6 +38,16 @@ public struct Settings: Sendable, Equatable {
     /// The model version served at start, when it is in the directory and can serve;
     /// empty serves the fallback order.
     public var activeModel = "default"
+    /// How often served responses are written to the impression log, in milliseconds: the
+    /// most a crash can lose (a graceful shutdown writes everything).
+    public var impressionFlushIntervalMs = 1_000
+    /// Minutes after a response during which an event carrying its request id labels it.
+    public var labelWindowMinutes = 30.0
+    /// Graded relevance per event type for evaluation labels; the file or environment
+    /// changes only the types it names.
+    public var labelGrades = LabelPolicy.defaultGrades
+    /// A dwell labels a widget only when it lasted at least this many seconds.
+    public var labelMinDwellSeconds = 30.0
 
     public init() {}
 
@@ -58,6 +69,10 @@ public struct Settings: Sendable, Equatable {
         ("retrieval_batch_window_ms", "LINEUP_RETRIEVAL_BATCH_WINDOW_MS"),
         ("models_directory", "LINEUP_MODELS_DIRECTORY"),
         ("active_model", "LINEUP_ACTIVE_MODEL"),
+        ("impression_flush_interval_ms", "LINEUP_IMPRESSION_FLUSH_INTERVAL_MS"),
+        ("label_window_minutes", "LINEUP_LABEL_WINDOW_MINUTES"),
+        ("label_grades", "LINEUP_LABEL_GRADES"),
+        ("label_min_dwell_seconds", "LINEUP_LABEL_MIN_DWELL_SECONDS"),
     ]
 
     /// Reads the config file (when given) and then the environment over the defaults.
@@ -116,6 +131,29 @@ public struct Settings: Sendable, Equatable {
             }
             return try string().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
+        /// An object in the file; `pin=3,view=0.25` in the environment; keys are event types.
+        func perEventType() throws -> [(EventType, String)] {
+            var pairs: [(String, String)] = []
+            if case .object(let object) = value {
+                for (name, entry) in object.sorted(by: { $0.key < $1.key }) {
+                    guard case .number(let number) = entry else { throw fail("\(name) must be a number") }
+                    pairs.append((name, String(number)))
+                }
+            } else {
+                for pair in try string().split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard parts.count == 2 else { throw fail("must be an object, or pairs like pin=3,view=0.25") }
+                    pairs.append((parts[0], parts[1]))
+                }
+            }
+            return try pairs.map { name, text in
+                guard let type = EventType(rawValue: name) else {
+                    let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw fail("\(name) is not an event type; known: \(known)")
+                }
+                return (type, text)
+            }
+        }
         switch key {
         case "host":
             host = try string()
@@ -150,30 +188,30 @@ public struct Settings: Sendable, Equatable {
             }
             userHalfLifeHours = hours
         case "event_weights":
-            // An object in the file; `pin=3,view=0.25` in the environment.
-            var pairs: [(String, String)] = []
-            if case .object(let object) = value {
-                for (name, weight) in object.sorted(by: { $0.key < $1.key }) {
-                    guard case .number(let number) = weight else { throw fail("\(name) must be a number") }
-                    pairs.append((name, String(number)))
-                }
-            } else {
-                for pair in try string().split(separator: ",") {
-                    let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                    guard parts.count == 2 else { throw fail("must be an object, or pairs like pin=3,view=0.25") }
-                    pairs.append((parts[0], parts[1]))
-                }
-            }
-            for (name, text) in pairs {
-                guard let type = EventType(rawValue: name) else {
-                    let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw fail("\(name) is not an event type; known: \(known)")
-                }
+            for (type, text) in try perEventType() {
                 guard let weight = Float(text), weight.isFinite, weight >= 0 else {
-                    throw fail("\(name) must be a non-negative number")
+                    throw fail("\(type.rawValue) must be a non-negative number")
                 }
                 eventWeights[type] = weight
             }
+        case "label_grades":
+            for (type, text) in try perEventType() {
+                guard let grade = Double(text).flatMap({ Int(exactly: $0) }), (0...10).contains(grade) else {
+                    throw fail("\(type.rawValue) must be a whole grade in 0...10")
+                }
+                labelGrades[type] = grade
+            }
+        case "impression_flush_interval_ms": impressionFlushIntervalMs = try integer(10...60_000)
+        case "label_window_minutes":
+            guard let minutes = Double(try string()), minutes > 0, minutes <= 10_080 else {
+                throw fail("must be a number of minutes in (0, 10080]")
+            }
+            labelWindowMinutes = minutes
+        case "label_min_dwell_seconds":
+            guard let seconds = Double(try string()), seconds >= 0, seconds.isFinite else {
+                throw fail("must be a non-negative number of seconds")
+            }
+            labelMinDwellSeconds = seconds
         case "retrieval_batch_window_ms":
             guard let milliseconds = Double(try string()), milliseconds >= 0, milliseconds <= 100 else {
                 throw fail("must be a number of milliseconds in 0...100 (0 turns micro-batching off)")
@@ -205,6 +243,10 @@ public struct Settings: Sendable, Equatable {
             batching: batching)
         configuration.modelsDirectory = modelsDirectory
         configuration.activeModel = activeModel.isEmpty ? nil : activeModel
+        configuration.impressionLog.flushInterval = .milliseconds(impressionFlushIntervalMs)
+        configuration.labels = LabelPolicy(
+            grades: labelGrades, minimumDwellSeconds: labelMinDwellSeconds, window: labelWindowMinutes * 60,
+            clockSkew: maxClockSkewSeconds)
         return configuration
     }
 

@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
         let application = try Self.application(of: server)
         Console.line("Lineup serving \(settings.database) on http://\(settings.host):\(settings.port)")
         try await application.runService()
+        // The server has stopped and its requests are done: write what the log still holds.
+        await engine.impressions.close()
+        Console.line("Lineup stopped; impression log written")
     }
 
     /// The application, with a refused configuration reported as a usage error (exit 64).

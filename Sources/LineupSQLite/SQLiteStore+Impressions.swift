@@ -1,0 +1,193 @@
+import Foundation
+import GRDB
+import LineupCore
+import LineupStore
+
+extension SQLiteStore {
+    public func insertImpressions(_ impressions: [Impression]) async throws {
+        guard !impressions.isEmpty else { return }
+        // Encode outside the write transaction: the writer is the one serialized resource.
+        let contexts = impressions.map { $0.context.isEmpty ? nil : JSONCoding.string($0.context) }
+        let features = impressions.map { $0.items.map { $0.features.isEmpty ? nil : EmbeddingBlob.data(from: $0.features) } }
+        try await writer.write { db in
+            let header = try db.cachedStatement(sql: """
+                INSERT INTO impressions (request_id, ts, user_id, surface, context, experiment, variant, ranker,
+                    model_version, layout_arm, layout_propensity, schema_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(request_id) DO NOTHING
+                """)
+            let line = try db.cachedStatement(sql: """
+                INSERT INTO impression_items (request_id, position, item_id, score, retrieval_score, pinned, features)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (index, impression) in impressions.enumerated() {
+                try header.execute(arguments: [
+                    impression.requestId, impression.time.timeIntervalSince1970, impression.userId, impression.surface,
+                    contexts[index], impression.experiment, impression.variant, impression.ranker,
+                    impression.modelVersion, impression.layoutArm, impression.layoutPropensity, impression.schemaVersion,
+                ])
+                guard db.changesCount > 0 else { continue }
+                for (position, item) in impression.items.enumerated() {
+                    try line.execute(arguments: [
+                        impression.requestId, item.position, item.itemId, Double(item.score), Double(item.retrievalScore),
+                        item.pinned, features[index][position],
+                    ])
+                }
+            }
+        }
+    }
+
+    public func scanImpressions(
+        _ query: ImpressionQuery, labels: LabelPolicy, features: Bool,
+        _ body: @escaping @Sendable (LabeledImpression) throws -> Void
+    ) async throws {
+        let (filter, arguments) = Self.filter(query)
+        let sql = """
+            SELECT i.*, ii.position, ii.item_id, ii.score, ii.retrieval_score, ii.pinned,
+                \(features ? "ii.features" : "NULL AS features"), \(Self.labelSQL(labels)) AS label
+            FROM impressions i JOIN impression_items ii ON ii.request_id = i.request_id
+            \(filter)
+            ORDER BY i.ts, i.request_id, ii.position
+            """
+        try await writer.read { db in
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            var current: LabeledImpression?
+            while let row = try rows.next() {
+                let requestId: String = row["request_id"]
+                if current?.impression.requestId != requestId {
+                    if let done = current { try body(done) }
+                    current = LabeledImpression(impression: try Self.impression(from: row, items: []), labels: [], negatives: [])
+                }
+                let label: Int = row["label"]
+                current!.impression.items.append(Self.item(from: row))
+                current!.labels.append(max(0, label))
+                current!.negatives.append(label < 0)
+            }
+            if let done = current { try body(done) }
+        }
+    }
+
+    public func scanScores(
+        _ query: ImpressionQuery, labels: LabelPolicy, rescore: (@Sendable ([Float]) -> Float)?,
+        _ body: @escaping @Sendable (_ score: Float, _ label: Int) throws -> Void
+    ) async throws {
+        let (clauses, arguments) = Self.filter(query)
+        let filter = rescore == nil ? clauses : clauses + (clauses.isEmpty ? "WHERE " : " AND ") + "ii.features IS NOT NULL"
+        // SQLite sorts what does not fit its cache in temporary files: constant memory.
+        let sql = """
+            SELECT \(rescore == nil ? "ii.score" : "lineup_rescore(ii.features)") AS s, \(Self.labelSQL(labels)) AS label
+            FROM impressions i JOIN impression_items ii ON ii.request_id = i.request_id
+            \(filter)
+            ORDER BY s
+            """
+        try await writer.read { db in
+            let function = rescore.map { rescore in
+                DatabaseFunction("lineup_rescore", argumentCount: 1, pure: true) { values in
+                    guard let data = Data.fromDatabaseValue(values[0]) else { return nil }
+                    return Double(rescore(EmbeddingBlob.floats(from: data)))
+                }
+            }
+            if let function { db.add(function: function) }
+            defer { if let function { db.remove(function: function) } }
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                let score: Double = row["s"]
+                let label: Int = row["label"]
+                try body(Float(score), max(0, label))
+            }
+        }
+    }
+
+    public func impressions(userId: String) async throws -> [Impression] {
+        try await writer.read { db in try Self.impressions(userId: userId, in: db) }
+    }
+
+    static func impressions(userId: String, in db: Database) throws -> [Impression] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT i.*, ii.position, ii.item_id, ii.score, ii.retrieval_score, ii.pinned, ii.features
+            FROM impressions i JOIN impression_items ii ON ii.request_id = i.request_id
+            WHERE i.user_id = ?
+            ORDER BY i.ts, i.request_id, ii.position
+            """, arguments: [userId])
+        var impressions: [Impression] = []
+        for row in rows {
+            let requestId: String = row["request_id"]
+            if impressions.last?.requestId != requestId { impressions.append(try impression(from: row, items: [])) }
+            impressions[impressions.count - 1].items.append(item(from: row))
+        }
+        return impressions
+    }
+
+    /// Deletes a user's impressions and their items; returns how many impressions.
+    static func eraseImpressions(userId: String, in db: Database) throws -> Int {
+        try db.execute(sql: """
+            DELETE FROM impression_items WHERE request_id IN (SELECT request_id FROM impressions WHERE user_id = ?)
+            """, arguments: [userId])
+        try db.execute(sql: "DELETE FROM impressions WHERE user_id = ?", arguments: [userId])
+        return db.changesCount
+    }
+
+    /// The WHERE clause of a query over `impressions i`.
+    static func filter(_ query: ImpressionQuery) -> (String, StatementArguments) {
+        var clauses: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let from = query.from {
+            clauses.append("i.ts >= ?")
+            arguments.append(from.timeIntervalSince1970)
+        }
+        if let to = query.to {
+            clauses.append("i.ts < ?")
+            arguments.append(to.timeIntervalSince1970)
+        }
+        for (column, value) in [
+            ("surface", query.surface), ("experiment", query.experiment), ("variant", query.variant),
+            ("ranker", query.ranker), ("model_version", query.modelVersion),
+        ] {
+            guard let value else { continue }
+            clauses.append("i.\(column) = ?")
+            arguments.append(value)
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), StatementArguments(arguments))
+    }
+
+    /// The label of the item on row `ii` of impression `i`: the highest grade among the
+    /// events that carry the request id and the item within the window, or −1 when one of
+    /// them is a hide (label 0, an explicit negative). Built from the policy's numbers and
+    /// `EventType` names only, so it needs no arguments.
+    static func labelSQL(_ policy: LabelPolicy) -> String {
+        let cases = EventType.allCases.compactMap { type -> String? in
+            guard let grade = policy.grades[type], grade > 0 else { return nil }
+            if type == .dwell {
+                return "WHEN 'dwell' THEN CASE WHEN COALESCE(e.value, 0) >= \(policy.minimumDwellSeconds) THEN \(grade) ELSE 0 END"
+            }
+            return "WHEN '\(type.rawValue)' THEN \(grade)"
+        }
+        let grade = cases.isEmpty ? "0" : "CASE e.type \(cases.joined(separator: " ")) ELSE 0 END"
+        return """
+            (SELECT CASE WHEN MAX(e.type = 'hide') THEN -1 ELSE COALESCE(MAX(\(grade)), 0) END
+             FROM events e
+             WHERE e.request_id = i.request_id AND e.item_id = ii.item_id
+               AND e.ts >= i.ts - \(policy.clockSkew) AND e.ts <= i.ts + \(policy.window))
+            """
+    }
+
+    static func impression(from row: Row, items: [ImpressionItem]) throws -> Impression {
+        let context: String? = row["context"]
+        return Impression(
+            requestId: row["request_id"], time: Date(timeIntervalSince1970: row["ts"]), userId: row["user_id"],
+            surface: row["surface"],
+            context: try context.map { try JSONCoding.decode([String: String].self, from: $0) } ?? [:],
+            experiment: row["experiment"], variant: row["variant"], ranker: row["ranker"],
+            modelVersion: row["model_version"], layoutArm: row["layout_arm"], layoutPropensity: row["layout_propensity"],
+            schemaVersion: row["schema_version"], items: items)
+    }
+
+    static func item(from row: Row) -> ImpressionItem {
+        let features: Data? = row["features"]
+        let score: Double = row["score"]
+        let retrievalScore: Double = row["retrieval_score"]
+        return ImpressionItem(
+            itemId: row["item_id"], position: row["position"], score: Float(score), retrievalScore: Float(retrievalScore),
+            pinned: row["pinned"], features: features.map(EmbeddingBlob.floats(from:)) ?? [])
+    }
+}
