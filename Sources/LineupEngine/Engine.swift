@@ -86,9 +86,11 @@ public final class Engine: Sendable {
         logger.info("active model", metadata: ["version": "\(next?.version ?? "none (fallback order)")"])
     }
 
+    /// - Parameter impressionStore: where the impression log goes; `store` when nil.
     public init(
         configuration: Configuration = .init(),
         store: any Store,
+        impressionStore: (any ImpressionStore)? = nil,
         logger: Logger = Logger(label: "lineup.engine"),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -103,7 +105,8 @@ public final class Engine: Sendable {
         self.userVectors = UserVectors(configuration: configuration.userVectors)
         self.features = OnlineFeatures(weights: configuration.userVectors.weights)
         self.search = BatchingSearch(index: embeddings, configuration: configuration.batching)
-        self.impressions = ImpressionLog(store: store, configuration: configuration.impressionLog, logger: logger)
+        self.impressions = ImpressionLog(
+            store: impressionStore ?? store, configuration: configuration.impressionLog, logger: logger)
     }
 
     public func readiness() async -> Readiness {

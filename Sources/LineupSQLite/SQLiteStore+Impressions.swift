@@ -68,14 +68,16 @@ extension SQLiteStore {
     }
 
     public func scanScores(
-        _ query: ImpressionQuery, labels: LabelPolicy, rescore: (@Sendable ([Float]) -> Float)?,
-        _ body: @escaping @Sendable (_ score: Float, _ label: Int) throws -> Void
+        _ query: ImpressionQuery, labels: LabelPolicy, withFeatures: Bool, rescore: (@Sendable ([Float]) -> Float)?,
+        _ body: @escaping @Sendable (LoggedScore) throws -> Void
     ) async throws {
         let (clauses, arguments) = Self.filter(query)
-        let filter = rescore == nil ? clauses : clauses + (clauses.isEmpty ? "WHERE " : " AND ") + "ii.features IS NOT NULL"
+        let featured = withFeatures || rescore != nil
+        let filter = featured ? clauses + (clauses.isEmpty ? "WHERE " : " AND ") + "ii.features IS NOT NULL" : clauses
         // SQLite sorts what does not fit its cache in temporary files: constant memory.
         let sql = """
-            SELECT \(rescore == nil ? "ii.score" : "lineup_rescore(ii.features)") AS s, \(Self.labelSQL(labels)) AS label
+            SELECT \(rescore == nil ? "ii.score" : "lineup_rescore(ii.features)") AS s, \(Self.labelSQL(labels)) AS label,
+                i.ts, i.ranker, i.variant
             FROM impressions i JOIN impression_items ii ON ii.request_id = i.request_id
             \(filter)
             ORDER BY s
@@ -93,7 +95,9 @@ extension SQLiteStore {
             while let row = try rows.next() {
                 let score: Double = row["s"]
                 let label: Int = row["label"]
-                try body(Float(score), max(0, label))
+                try body(LoggedScore(
+                    score: Float(score), label: max(0, label), time: Date(timeIntervalSince1970: row["ts"]),
+                    ranker: row["ranker"], variant: row["variant"]))
             }
         }
     }

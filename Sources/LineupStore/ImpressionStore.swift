@@ -15,11 +15,12 @@ public protocol ImpressionStore: Sendable {
     ) async throws
 
     /// Calls `body` with the score and label of every shown item of the matching
-    /// impressions, in ascending score order. With `rescore`, the score is what it returns
-    /// for the item's logged feature vector (items logged without one are skipped).
+    /// impressions, in ascending score order (ties in no particular order). With
+    /// `rescore`, the score is what it returns for the item's logged feature vector. With
+    /// `rescore` or `withFeatures`, items logged without a feature vector are skipped.
     func scanScores(
-        _ query: ImpressionQuery, labels: LabelPolicy, rescore: (@Sendable ([Float]) -> Float)?,
-        _ body: @escaping @Sendable (_ score: Float, _ label: Int) throws -> Void
+        _ query: ImpressionQuery, labels: LabelPolicy, withFeatures: Bool, rescore: (@Sendable ([Float]) -> Float)?,
+        _ body: @escaping @Sendable (LoggedScore) throws -> Void
     ) async throws
 
     /// A user's impressions, oldest first (for the export privacy law asks for).

@@ -5,6 +5,7 @@ import LineupEngine
 import LineupRanking
 import LineupRetrieval
 import LineupSQLite
+import LineupStore
 
 /// `Engine.rank` end to end in process: retrieval over the catalog, features, the model,
 /// user controls, on a synthetic catalog and history, one request at a time.
@@ -35,13 +36,28 @@ struct BenchRank: AsyncParsableCommand {
     @Option(help: "Widgets returned per request.")
     var k = 10
 
+    @Option(help: "A SQLite file for the store and the impression log (default: in memory). Deleted first.")
+    var database: String?
+
+    @Flag(help: "Discard the impression log's writes: the baseline that shows what logging costs.")
+    var discardImpressions = false
+
     func run() async throws {
         BLASLibrary.useOneThreadPerCall()
         let forest = try Forest(contentsOf: URL(fileURLWithPath: model))
         let now = Date()
         var configuration = Engine.Configuration(embeddingDimension: dimension)
         configuration.batching.window = .zero
-        let engine = Engine(configuration: configuration, store: try SQLiteStore(), now: { now })
+        let store: SQLiteStore
+        if let database {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+            store = try SQLiteStore(configuration: .init(path: database))
+        } else {
+            store = try SQLiteStore()
+        }
+        let engine = Engine(
+            configuration: configuration, store: store, impressionStore: discardImpressions ? DiscardedImpressions() : nil,
+            now: { now })
         engine.activate(try RankingModel(version: "bench", forest: forest))
 
         var rng = SeededGenerator(seed: 7)
@@ -82,6 +98,21 @@ struct BenchRank: AsyncParsableCommand {
             String(format: "%.3f", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))])
         }
         Console.line("rank latency over \(requests) requests: p50 \(percentile(0.5)) ms, p90 \(percentile(0.9)) ms, "
-            + "p99 \(percentile(0.99)) ms, max \(String(format: "%.3f", latencies.last ?? 0)) ms")
+            + "p99 \(percentile(0.99)) ms, max \(String(format: "%.3f", latencies.last ?? 0)) ms, impressions "
+            + (discardImpressions ? "discarded" : "logged to \(database ?? "memory")"))
+        await engine.impressions.close()
     }
+}
+
+/// An impression store that keeps nothing: `bench rank --discard-impressions`.
+struct DiscardedImpressions: ImpressionStore {
+    func insertImpressions(_ impressions: [Impression]) async throws {}
+    func scanImpressions(
+        _ query: ImpressionQuery, labels: LabelPolicy, features: Bool, _ body: @escaping @Sendable (LabeledImpression) throws -> Void
+    ) async throws {}
+    func scanScores(
+        _ query: ImpressionQuery, labels: LabelPolicy, withFeatures: Bool, rescore: (@Sendable ([Float]) -> Float)?,
+        _ body: @escaping @Sendable (LoggedScore) throws -> Void
+    ) async throws {}
+    func impressions(userId: String) async throws -> [Impression] { [] }
 }

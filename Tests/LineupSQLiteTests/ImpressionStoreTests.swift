@@ -96,16 +96,16 @@ import Testing
         try await store.insertImpressions([impression("r1", scores: [0.9, 0.2, 0.4]), impression("r2", scores: [0.3, 0.8])])
         _ = try await store.insertEvents([event("e1", "r1", "w1", .click, at: 1), event("e2", "r2", "w1", .pin, at: 1)])
         let pairs = Mutex<[(Float, Int)]>([])
-        try await store.scanScores(.init(), labels: .init(), rescore: nil) { score, label in
-            pairs.withLock { $0.append((score, label)) }
+        try await store.scanScores(.init(), labels: .init(), withFeatures: false, rescore: nil) { logged in
+            pairs.withLock { $0.append((logged.score, logged.label)) }
         }
         let logged = pairs.withLock { $0 }
         #expect(logged.map(\.0) == [0.2, 0.3, 0.4, 0.8, 0.9])
         #expect(logged.map(\.1) == [1, 0, 0, 2, 0])
         // Rescoring reads each item's logged features: here, minus its first one.
         let rescored = Mutex<[(Float, Int)]>([])
-        try await store.scanScores(.init(), labels: .init(), rescore: { -$0[0] }) { score, label in
-            rescored.withLock { $0.append((score, label)) }
+        try await store.scanScores(.init(), labels: .init(), withFeatures: true, rescore: { -$0[0] }) { logged in
+            rescored.withLock { $0.append((logged.score, logged.label)) }
         }
         #expect(rescored.withLock { $0 }.map(\.0) == [-0.9, -0.8, -0.4, -0.3, -0.2])
         #expect(rescored.withLock { $0 }.map(\.1) == [0, 2, 0, 0, 1])
