@@ -41,7 +41,8 @@ let package = Package(
         .target(
             name: "LineupEngine",
             dependencies: [
-                "LineupCore", "LineupStore", "LineupRetrieval", "LineupRanking", .product(name: "Logging", package: "swift-log"),
+                "LineupCore", "LineupStore", "LineupRetrieval", "LineupRanking", "LineupEvaluation",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -56,7 +57,7 @@ let package = Package(
         .target(
             name: "LineupServer",
             dependencies: [
-                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupAPI", "LineupRetrieval",
+                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupAPI", "LineupRetrieval", "LineupEvaluation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -68,13 +69,15 @@ let package = Package(
         ),
         // Stage 2: boosted-tree models in XGBoost's JSON format, batch scoring, TreeSHAP.
         .target(name: "LineupRanking", swiftSettings: swiftSettings),
+        // Offline ranking metrics as scikit-learn computes them: NDCG@K, AUC, MRR, Recall@K.
+        .target(name: "LineupEvaluation", swiftSettings: swiftSettings),
         // A deterministic synthetic world: BI widgets, users with latent tastes, a position-biased click model.
         .target(name: "LineupSimulator", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "lineup",
             dependencies: [
                 "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupServer", "LineupSimulator",
-                "LineupRetrieval", "LineupRanking",
+                "LineupRetrieval", "LineupRanking", "LineupEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,6 +114,12 @@ let package = Package(
         .testTarget(
             name: "LineupRankingTests",
             dependencies: ["LineupRanking"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineupEvaluationTests",
+            dependencies: ["LineupEvaluation"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

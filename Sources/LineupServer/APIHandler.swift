@@ -107,6 +107,30 @@ struct APIHandler: APIProtocol {
         return .ok(.init(body: .json(try APIMapping.models(engine.models()))))
     }
 
+    // MARK: Evaluation
+
+    func evaluate(_ input: Operations.Evaluate.Input) async throws -> Operations.Evaluate.Output {
+        let query = input.query
+        let text = query.k ?? "1,3,5,10"
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let cutoffs = parts.compactMap { Int($0) }
+        guard cutoffs.count == parts.count, !cutoffs.isEmpty, cutoffs.allSatisfy({ (1...1000).contains($0) }) else {
+            throw EngineError.invalid(ValidationError(field: "k", reason: "must list cut-offs in 1...1000 separated by commas"))
+        }
+        if let from = query.from, let to = query.to, to <= from {
+            throw EngineError.invalid(ValidationError(field: "to", reason: "must be after from"))
+        }
+        let window = ImpressionQuery(
+            from: query.from, to: query.to, surface: query.surface, experiment: query.experiment, variant: query.variant,
+            ranker: query.ranker?.rawValue, modelVersion: query.modelVersion)
+        let evaluation = if let version = query.replay {
+            try await engine.evaluate(window, cutoffs: cutoffs, replayVersion: version)
+        } else {
+            try await engine.evaluate(window, cutoffs: cutoffs)
+        }
+        return .ok(.init(body: .json(APIMapping.evaluation(evaluation))))
+    }
+
     // MARK: Events
 
     func ingestEvents(_ input: Operations.IngestEvents.Input) async throws -> Operations.IngestEvents.Output {

@@ -2,6 +2,7 @@ import Foundation
 import LineupAPI
 import LineupCore
 import LineupEngine
+import LineupEvaluation
 import LineupStore
 import OpenAPIRuntime
 
@@ -70,6 +71,29 @@ enum APIMapping {
                 .init(
                     itemId: item.itemId, position: item.position, score: item.score, retrievalScore: item.retrievalScore,
                     pinned: item.pinned, features: item.features.map { $0.isNaN ? nil : $0 })
+            })
+    }
+
+    static func evaluation(_ evaluation: LogEvaluation) -> Components.Schemas.LogEvaluation {
+        func groups(_ table: [String: EvaluationSummary]) -> Components.Schemas.LogEvaluation.ByDayPayload {
+            .init(additionalProperties: table.mapValues(summary))
+        }
+        return Components.Schemas.LogEvaluation(
+            overall: summary(evaluation.overall), byDay: groups(evaluation.byDay),
+            byRanker: .init(additionalProperties: evaluation.byRanker.mapValues(summary)),
+            byVariant: .init(additionalProperties: evaluation.byVariant.mapValues(summary)),
+            replay: evaluation.replay.map {
+                .init(model: $0.model, summary: summary($0.summary), skippedRequests: $0.skippedRequests)
+            })
+    }
+
+    static func summary(_ summary: EvaluationSummary) -> Components.Schemas.EvaluationSummary {
+        Components.Schemas.EvaluationSummary(
+            requests: summary.requests, impressions: summary.impressions, requestsWithPositive: summary.requestsWithPositive,
+            engagementRate: summary.engagementRate, auc: summary.auc, mrr: summary.mrr,
+            cutoffs: summary.cutoffs.map { .init(k: $0.k, ndcg: $0.ndcg, recall: $0.recall) },
+            positions: summary.positions.map {
+                .init(position: $0.position, impressions: $0.impressions, engagementRate: $0.engagementRate)
             })
     }
 

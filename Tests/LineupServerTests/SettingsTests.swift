@@ -55,6 +55,32 @@ import Testing
         }
     }
 
+    @Test func impressionLogAndLabelSettingsReachTheEngine() throws {
+        let path = try file(#"{"impression_flush_interval_ms": 250, "label_grades": {"pin": 3, "click": 0}, "label_window_minutes": 10}"#)
+        let engine = try Settings.load(file: path, environment: ["LINEUP_LABEL_MIN_DWELL_SECONDS": "12"]).engine
+        #expect(engine.impressionLog.flushInterval == .milliseconds(250))
+        #expect(engine.labels.grades[.pin] == 3 && engine.labels.grades[.click] == 0)
+        #expect(engine.labels.grades[.open] == 1, "types not named keep their default")
+        #expect(engine.labels.window == 600 && engine.labels.minimumDwellSeconds == 12)
+        #expect(engine.labels.clockSkew == 300, "events may precede a response by the allowed clock skew")
+        let defaults = try Settings.load(file: nil, environment: ["LINEUP_LABEL_GRADES": "export=3"]).engine
+        #expect(defaults.impressionLog.flushInterval == .seconds(1) && defaults.labels.window == 1_800)
+        #expect(defaults.labels.grades[.export] == 3 && defaults.labels.grades[.pin] == 2)
+    }
+
+    @Test(arguments: [
+        (#"{"impression_flush_interval_ms": 0}"#, "impression_flush_interval_ms"),
+        (#"{"label_grades": {"pin": 1.5}}"#, "label_grades"), (#"{"label_grades": {"like": 1}}"#, "label_grades"),
+        (#"{"label_grades": {"pin": 11}}"#, "label_grades"), (#"{"label_window_minutes": 0}"#, "label_window_minutes"),
+        (#"{"label_min_dwell_seconds": -1}"#, "label_min_dwell_seconds"),
+    ])
+    func badLabelSettingsAreNamed(_ text: String, _ key: String) throws {
+        let path = try file(text)
+        #expect { try Settings.load(file: path, environment: [:]) } throws: { error in
+            (error as? SettingsError)?.key == key
+        }
+    }
+
     @Test func unknownKeysAndBadValuesAreNamed() throws {
         let typo = try file(#"{"prot": 9000}"#)
         #expect { try Settings.load(file: typo, environment: [:]) } throws: { error in

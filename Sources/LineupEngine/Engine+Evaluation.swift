@@ -1,0 +1,136 @@
+import Foundation
+import LineupCore
+import LineupEvaluation
+import LineupRanking
+import LineupStore
+import Synchronization
+
+extension Engine {
+    /// Evaluates the impression log in `query`'s window: NDCG@K, Recall@K and MRR per
+    /// response (in score order, ties as scikit-learn treats them), AUC pooled over every
+    /// shown widget, engagement per position. Labels follow `configuration.labels`.
+    ///
+    /// Memory stays constant whatever the window: responses stream one at a time, and the
+    /// pooled AUC reads scores already sorted by the store. With `replay`, the model
+    /// re-scores each response's logged feature vectors and the report compares its order
+    /// with the served one on the same responses.
+    public func evaluate(
+        _ query: ImpressionQuery, cutoffs: [Int], replay: (name: String, forest: Forest)? = nil
+    ) async throws -> LogEvaluation {
+        // Buffered responses belong to the window too.
+        await impressions.flush()
+        let template: MetricsAccumulator
+        do {
+            template = try MetricsAccumulator(cutoffs: cutoffs)
+        } catch {
+            throw EngineError.invalid(ValidationError(field: "k", reason: "\(error)"))
+        }
+        if let replay, replay.forest.featureCount != OnlineFeatures.schema.count {
+            throw EngineError.invalid(ValidationError(
+                field: "model",
+                reason: "reads \(replay.forest.featureCount) features; the logged vectors have \(OnlineFeatures.schema.count)"))
+        }
+        let groups = Mutex(Groups(template: template))
+        let labels = configuration.labels
+        let forest = replay?.forest
+        try await store.scanImpressions(query, labels: labels, features: forest != nil) { labeled in
+            let impression = labeled.impression
+            if let forest {
+                guard impression.items.allSatisfy({ $0.features.count == forest.featureCount }) else {
+                    groups.withLock { $0.skipped += 1 }
+                    return
+                }
+                let rows = impression.items.flatMap(\.features)
+                let scores = try rows.withUnsafeBufferPointer { try forest.predictions(rows: $0) }
+                let replayed = zip(impression.items, scores).enumerated().map { index, pair in
+                    JudgedItem(score: Double(pair.1), label: labeled.labels[index], position: pair.0.position)
+                }
+                groups.withLock { $0.replay.add(request: replayed) }
+            }
+            let served = impression.items.enumerated().map { index, item in
+                JudgedItem(score: Double(item.score), label: labeled.labels[index], position: item.position)
+            }
+            let keys = Groups.keys(time: impression.time, ranker: impression.ranker, variant: impression.variant)
+            groups.withLock { $0.add(served, keys: keys) }
+        }
+        try await store.scanScores(query, labels: labels, withFeatures: forest != nil, rescore: nil) { logged in
+            let keys = Groups.keys(time: logged.time, ranker: logged.ranker, variant: logged.variant)
+            groups.withLock { $0.addScore(Double(logged.score), positive: logged.label > 0, keys: keys) }
+        }
+        var replayAUC: Double?
+        if let forest {
+            let auc = Mutex(SortedAUC())
+            try await store.scanScores(query, labels: labels, withFeatures: true, rescore: { features in
+                features.withUnsafeBufferPointer { (try? forest.predictions(rows: $0))?.first ?? .nan }
+            }) { logged in
+                auc.withLock { $0.add(score: Double(logged.score), positive: logged.label > 0) }
+            }
+            replayAUC = auc.withLock { $0.value }
+        }
+        return groups.withLock { groups in
+            groups.evaluation(replay: replay.map { ($0.name, replayAUC) })
+        }
+    }
+}
+
+extension Engine {
+    /// `evaluate` with a model of the models directory replayed, by version.
+    public func evaluate(_ query: ImpressionQuery, cutoffs: [Int], replayVersion: String) async throws -> LogEvaluation {
+        try checked { () throws(ValidationError) in try Identifier.validate(replayVersion, field: "replay") }
+        guard let entry = scanModels().first(where: { $0.version == replayVersion }) else {
+            throw EngineError.notFound(kind: "model", id: replayVersion)
+        }
+        switch entry.status {
+        case .ready(let model): return try await evaluate(query, cutoffs: cutoffs, replay: (replayVersion, model.forest))
+        case .rejected(let reason): throw EngineError.modelRejected(version: replayVersion, reason: reason)
+        }
+    }
+}
+
+/// The accumulators of one evaluation pass, per group.
+private struct Groups {
+    var overall: MetricsAccumulator
+    var overallAUC = SortedAUC()
+    var replay: MetricsAccumulator
+    var skipped = 0
+    var template: MetricsAccumulator
+    var grouped: [String: (metrics: MetricsAccumulator, auc: SortedAUC)] = [:]
+
+    init(template: MetricsAccumulator) {
+        self.template = template
+        overall = template
+        replay = template
+    }
+
+    /// `day:2026-11-22`, `ranker:two_stage` and, under an experiment, `variant:B`.
+    static func keys(time: Date, ranker: String, variant: String?) -> [String] {
+        let day = time.formatted(Date.ISO8601FormatStyle().year().month().day())
+        return ["day:" + day, "ranker:" + ranker] + (variant.map { ["variant:" + $0] } ?? [])
+    }
+
+    mutating func add(_ items: [JudgedItem], keys: [String]) {
+        overall.add(request: items)
+        for key in keys { grouped[key, default: (template, SortedAUC())].metrics.add(request: items) }
+    }
+
+    mutating func addScore(_ score: Double, positive: Bool, keys: [String]) {
+        overallAUC.add(score: score, positive: positive)
+        for key in keys { grouped[key, default: (template, SortedAUC())].auc.add(score: score, positive: positive) }
+    }
+
+    func evaluation(replay: (name: String, auc: Double?)?) -> LogEvaluation {
+        func slice(_ prefix: String) -> [String: EvaluationSummary] {
+            var result: [String: EvaluationSummary] = [:]
+            for (key, group) in grouped where key.hasPrefix(prefix) {
+                result[String(key.dropFirst(prefix.count))] = group.metrics.summary(auc: group.auc.value)
+            }
+            return result
+        }
+        return LogEvaluation(
+            overall: overall.summary(auc: overallAUC.value), byDay: slice("day:"), byRanker: slice("ranker:"),
+            byVariant: slice("variant:"),
+            replay: replay.map {
+                LogEvaluation.Replay(model: $0.name, summary: self.replay.summary(auc: $0.auc), skippedRequests: skipped)
+            })
+    }
+}
