@@ -49,7 +49,7 @@ extension SQLiteStore {
             \(filter)
             ORDER BY i.ts, i.request_id, ii.position
             """
-        try await writer.read { db in
+        try await scanning { db in
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             var current: LabeledImpression?
             while let row = try rows.next() {
@@ -82,7 +82,7 @@ extension SQLiteStore {
             \(filter)
             ORDER BY s
             """
-        try await writer.read { db in
+        try await scanning { db in
             let function = rescore.map { rescore in
                 DatabaseFunction("lineup_rescore", argumentCount: 1, pure: true) { values in
                     guard let data = Data.fromDatabaseValue(values[0]) else { return nil }
@@ -100,6 +100,23 @@ extension SQLiteStore {
                     ranker: row["ranker"], variant: row["variant"]))
             }
         }
+    }
+
+    /// Runs a scan of the whole log on a connection of its own, without memory-mapping and
+    /// with an 8 MB cache (which also bounds SQLite's sorter before it spills to temporary
+    /// files), so a scan over millions of rows holds the same memory as one over a
+    /// thousand. An in-memory store has no file to open again and scans on its own.
+    func scanning<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard let path else { return try await writer.read(body) }
+        var configuration = GRDB.Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA mmap_size = 0")
+            try db.execute(sql: "PRAGMA cache_size = -8192")
+        }
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        return try await connection.read(body)
     }
 
     public func impressions(userId: String) async throws -> [Impression] {

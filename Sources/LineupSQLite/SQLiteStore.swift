@@ -28,7 +28,7 @@ public final class SQLiteStore: Store {
     }
 
     let writer: any DatabaseWriter
-    private let path: String?
+    let path: String?
     private let checkpointer: Checkpointer?
 
     /// Opens (creating when needed) the database file and runs pending migrations.

@@ -111,6 +111,22 @@ import Testing
         #expect(rescored.withLock { $0 }.map(\.1) == [0, 2, 0, 0, 1])
     }
 
+    /// A store on a file scans on a connection of its own (no mmap, a small cache): it
+    /// sees what the writer committed.
+    @Test func aFileStoreScansOnItsOwnConnection() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lineup-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try SQLiteStore(configuration: .init(path: path))
+        try await store.insertImpressions([impression("r1"), impression("r2", at: 1, scores: [0.7])])
+        _ = try await store.insertEvents([event("e1", "r1", "w2", .click, at: 1)])
+        #expect(try await scan(store).map(\.labels) == [[0, 0, 1], [0]])
+        let scores = Mutex<[Float]>([])
+        try await store.scanScores(.init(), labels: .init(), withFeatures: false, rescore: { $0[0] * 2 }) { logged in
+            scores.withLock { $0.append(logged.score) }
+        }
+        #expect(scores.withLock { $0 } == [0.2, 1.0, 1.4, 1.8])
+    }
+
     @Test func erasingAUserRemovesTheirImpressionsAndExportIncludesThem() async throws {
         let store = try SQLiteStore()
         try await store.insertImpressions([impression("r1"), impression("r2", user: "other"), impression("r3", at: 1)])
