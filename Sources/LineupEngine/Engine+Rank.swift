@@ -38,7 +38,7 @@ extension Engine {
         guard features.personalization(for: request.userId) else {
             let popular = userVectors.popular(k: configuration.retrievalK, among: request.candidates, in: matrix)
             let scored = popular.filter { !hidden.contains($0.id) }.map { ($0.id, $0.score, $0.score) }
-            return logged(finish(requestId, .popularity, nil, scored, pins: [], k: request.k), request, at: time)
+            return logged(finish(requestId, .popularity, nil, scored, pins: [], k: request.k).ranking, request, at: time)
         }
 
         let retrievalK = max(configuration.retrievalK, request.k)
@@ -59,11 +59,11 @@ extension Engine {
                 userId: request.userId, candidates: candidates, context: request.context, at: time)
             let scores = try rows.withUnsafeBufferPointer { rows in try model.forest.predictions(rows: rows) }
             let scored = zip(candidates, scores).map { ($0.itemId, $1, $0.retrievalScore) }
-            var ranking = finish(requestId, .twoStage, model.version, scored, pins: pins, k: request.k)
+            var (ranking, rowIndices) = finish(requestId, .twoStage, model.version, scored, pins: pins, k: request.k)
             if request.explain {
-                explain(&ranking, model: model, candidates: candidates, rows: rows, userId: request.userId, at: time)
+                explain(&ranking, model: model, rowIndices: rowIndices, rows: rows, userId: request.userId, at: time)
             }
-            return logged(ranking, request, at: time, candidates: candidates, rows: rows)
+            return logged(ranking, request, at: time, rowIndices: rowIndices, rows: rows)
         }
 
         // Fallback: cosine blended with popularity, both scaled to [0, 1] over the candidates.
@@ -73,19 +73,18 @@ extension Engine {
             let blend = cosine ? 0.8 * candidate.retrievalScore + 0.2 * popular / most : popular / most
             return (candidate.itemId, blend, candidate.retrievalScore)
         }
-        return logged(finish(requestId, .fallback, nil, scored, pins: pins, k: request.k), request, at: time)
+        return logged(finish(requestId, .fallback, nil, scored, pins: pins, k: request.k).ranking, request, at: time)
     }
 
     /// Appends the response to the impression log, with the feature vector each returned
     /// widget was scored with when a model scored them; returns it unchanged.
     private func logged(
-        _ ranking: Ranking, _ request: RankRequest, at time: Date,
-        candidates: [(itemId: String, retrievalScore: Float)] = [], rows: [Float] = []
+        _ ranking: Ranking, _ request: RankRequest, at time: Date, rowIndices: [Int] = [], rows: [Float] = []
     ) -> Ranking {
         let width = OnlineFeatures.schema.count
-        let rowOf = Dictionary(candidates.enumerated().map { ($1.itemId, $0) }, uniquingKeysWith: { first, _ in first })
-        let items = ranking.items.map { item in
-            let features = rowOf[item.itemId].map { Array(rows[($0 * width)..<(($0 + 1) * width)]) } ?? []
+        let items = ranking.items.enumerated().map { index, item in
+            let features = index < rowIndices.count
+                ? Array(rows[(rowIndices[index] * width)..<((rowIndices[index] + 1) * width)]) : []
             return ImpressionItem(
                 itemId: item.itemId, position: item.position, score: item.score, retrievalScore: item.retrievalScore,
                 pinned: item.pinned, features: features)
@@ -97,33 +96,34 @@ extension Engine {
         return ranking
     }
 
-    /// Orders by score (ties to the smaller id), puts pins first, cuts to `k`.
+    /// Orders by score (ties to the smaller id), puts pins first, cuts to `k`. Also returns,
+    /// per returned item, its index in `scored` (the row of its feature vector).
     private func finish(
         _ requestId: String, _ ranker: Ranking.Ranker, _ version: String?, _ scored: [(String, Float, Float)],
         pins: [String], k: Int
-    ) -> Ranking {
-        let byId = Dictionary(scored.map { ($0.0, $0) }, uniquingKeysWith: { first, _ in first })
+    ) -> (ranking: Ranking, rowIndices: [Int]) {
+        let indexed = scored.enumerated().map { (id: $1.0, score: $1.1, retrieval: $1.2, row: $0) }
+        let byId = Dictionary(indexed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let pinned = pins.compactMap { byId[$0] }
         let pinnedIds = Set(pins)
-        let rest = scored.filter { !pinnedIds.contains($0.0) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-        let items = (pinned + rest).prefix(k).enumerated().map { index, entry in
+        let rest = indexed.filter { !pinnedIds.contains($0.id) }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+        let chosen = (pinned + rest).prefix(k)
+        let items = chosen.enumerated().map { index, entry in
             RankedItem(
-                itemId: entry.0, position: index + 1, score: entry.1, retrievalScore: entry.2,
-                pinned: pinnedIds.contains(entry.0))
+                itemId: entry.id, position: index + 1, score: entry.score, retrievalScore: entry.retrieval,
+                pinned: pinnedIds.contains(entry.id))
         }
-        return Ranking(requestId: requestId, ranker: ranker, modelVersion: version, items: items)
+        return (Ranking(requestId: requestId, ranker: ranker, modelVersion: version, items: items), chosen.map(\.row))
     }
 
     /// Adds the top TreeSHAP contributions and a sentence to each returned item.
     private func explain(
-        _ ranking: inout Ranking, model: RankingModel, candidates: [(itemId: String, retrievalScore: Float)], rows: [Float],
-        userId: String, at time: Date
+        _ ranking: inout Ranking, model: RankingModel, rowIndices: [Int], rows: [Float], userId: String, at time: Date
     ) {
         let width = OnlineFeatures.schema.count
-        let rowOf = Dictionary(candidates.enumerated().map { ($1.itemId, $0) }, uniquingKeysWith: { first, _ in first })
         let names = OnlineFeatures.schema.names
         for index in ranking.items.indices {
-            guard let row = rowOf[ranking.items[index].itemId] else { continue }
+            let row = rowIndices[index]
             let contributions = rows.withUnsafeBufferPointer { rows in
                 try? model.forest.contributions(row: UnsafeBufferPointer(rebasing: rows[(row * width)..<((row + 1) * width)]))
             }

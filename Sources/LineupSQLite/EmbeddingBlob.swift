@@ -3,11 +3,16 @@ import Foundation
 /// Embeddings are stored as raw little-endian Float32s: 4 bytes a dimension, no parsing.
 enum EmbeddingBlob {
     static func data(from floats: [Float]) -> Data {
+        #if _endian(little)
+        // The floats' own bytes are the format: one copy.
+        return floats.withUnsafeBytes { Data($0) }
+        #else
         var data = Data(capacity: floats.count * 4)
         for value in floats {
             withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
         }
         return data
+        #endif
     }
 
     static func floats(from data: Data) -> [Float] {
