@@ -90,25 +90,31 @@ struct HTMLReport {
 
     static let colours = ["#2f6fd6", "#e0803a", "#3a9e6a", "#b04fc0"]
 
-    /// Lines over shared x labels, each series scaled to the chart's height from 0.
+    /// Lines over shared x labels on one axis from 0 (the metrics drawn are all in [0, 1]),
+    /// with gridlines and a dot per point.
     static func lineChart(series: [(name: String, points: [(String, Double?)])]) -> String {
-        let width = 880.0, height = 220.0, left = 50.0, bottom = 30.0, top = 10.0
+        let width = 880.0, height = 240.0, left = 50.0, right = 40.0, bottom = 30.0, top = 26.0
         let labels = series.first?.points.map(\.0) ?? []
-        let step = labels.count > 1 ? (width - left - 10) / Double(labels.count - 1) : 0
-        let highest = series.flatMap { $0.points.compactMap(\.1) }.max() ?? 1
-        let scale = highest > 0 ? (height - bottom - top) / (highest * 1.1) : 1
+        let step = labels.count > 1 ? (width - left - right) / Double(labels.count - 1) : 0
+        let highest = max(series.flatMap { $0.points.compactMap(\.1) }.max() ?? 1, 1e-9)
+        let scale = (height - bottom - top) / highest
+        func y(_ value: Double) -> Double { height - bottom - value * scale }
         var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\">"
-        svg += "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - 10)\" y2=\"\(height - bottom)\" stroke=\"#99a\"/>"
-        for (index, label) in labels.enumerated() where labels.count <= 14 || index % (labels.count / 10 + 1) == 0 {
+        for tick in 0...4 {
+            let value = highest * Double(tick) / 4
+            svg += "<line x1=\"\(left)\" y1=\"\(y(value))\" x2=\"\(width - right)\" y2=\"\(y(value))\" stroke=\"\(tick == 0 ? "#99a" : "#e4e6ee")\"/>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(y(value) + 4)\" text-anchor=\"end\">\(String(format: "%.2f", value))</text>"
+        }
+        let every = labels.count <= 14 ? 1 : labels.count / 10 + 1
+        for (index, label) in labels.enumerated() where index % every == 0 {
             svg += "<text x=\"\(left + Double(index) * step)\" y=\"\(height - 10)\" text-anchor=\"middle\">\(escape(String(label.suffix(5))))</text>"
         }
         for (number, line) in series.enumerated() {
             let colour = colours[number % colours.count]
-            let points = line.points.enumerated().compactMap { index, point in
-                point.1.map { "\(left + Double(index) * step),\(height - bottom - $0 * scale)" }
-            }
-            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>"
-            svg += "<text x=\"\(left + 10 + Double(number) * 180)\" y=\"\(top + 12)\" fill=\"\(colour)\">— \(escape(line.name))</text>"
+            let points = line.points.enumerated().compactMap { index, point in point.1.map { (left + Double(index) * step, y($0)) } }
+            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points.map { "\($0.0),\($0.1)" }.joined(separator: " "))\"/>"
+            for point in points { svg += "<circle cx=\"\(point.0)\" cy=\"\(point.1)\" r=\"3\" fill=\"\(colour)\"/>" }
+            svg += "<text x=\"\(left + 10 + Double(number) * 180)\" y=\"14\" fill=\"\(colour)\">● \(escape(line.name))</text>"
         }
         return svg + "</svg>\n"
     }
