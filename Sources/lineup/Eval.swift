@@ -61,6 +61,9 @@ struct Eval: AsyncParsableCommand {
         } else {
             let settings = try options.settings()
             let query = try filter.query()
+            guard FileManager.default.fileExists(atPath: settings.database) else {
+                throw ValidationError("no database at \(settings.database) (--database, or database in the config)")
+            }
             let forest = try model.map { path in
                 do {
                     return try Forest(contentsOf: URL(fileURLWithPath: path))

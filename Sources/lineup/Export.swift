@@ -36,6 +36,9 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.settings()
         let query = try filter.query()
+        guard FileManager.default.fileExists(atPath: settings.database) else {
+            throw ValidationError("no database at \(settings.database) (--database, or database in the config)")
+        }
         let store = try SQLiteStore(configuration: settings.store)
         let output: FileHandle
         if let out {

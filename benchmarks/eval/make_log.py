@@ -7,7 +7,7 @@ straight into the `impressions` and `impression_items` tables of a database Line
 with scores, feature vectors (27 little-endian float32s) and click/export events carrying
 the request ids, about 12% of widgets engaged, more often near the top.
 
-    lineup eval --database /tmp/lineup-10m.sqlite --json > /dev/null      # creates the schema
+    lineup demo --database /tmp/lineup-10m.sqlite --items 10 --users 10 --days 1   # creates the schema
     python3 benchmarks/eval/make_log.py --database /tmp/lineup-10m.sqlite --requests 1000000
     /usr/bin/time -v lineup eval --database /tmp/lineup-10m.sqlite --k 5,10
 """
@@ -33,7 +33,7 @@ def main() -> int:
 
     db = sqlite3.connect(args.database)
     if not db.execute("SELECT name FROM sqlite_master WHERE name = 'impression_items'").fetchone():
-        sys.exit(f"{args.database} has no impression log: run `lineup eval --database {args.database}` once to create it")
+        sys.exit(f"{args.database} has no impression log: create it with `lineup demo --database {args.database} --items 10 --users 10 --days 1`")
     db.execute("PRAGMA synchronous = OFF")
     rng = np.random.default_rng(args.seed)
     start_ts = 1_790_000_000.0
