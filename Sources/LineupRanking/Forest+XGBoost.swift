@@ -132,6 +132,7 @@ private struct XGBoostFile: Decodable {
         var splitConditions: [Float]
         var defaultLeft: [Bool]
         var sumHessian: [Float]
+        var lossChanges: [Float]?
         var splitType: [Int]?
         var categories: [Int]?
         var treeParam: TreeParameters
@@ -151,6 +152,7 @@ private struct XGBoostFile: Decodable {
             case splitConditions = "split_conditions"
             case defaultLeft = "default_left"
             case sumHessian = "sum_hessian"
+            case lossChanges = "loss_changes"
             case splitType = "split_type"
             case categories
             case treeParam = "tree_param"
@@ -169,6 +171,7 @@ private struct XGBoostFile: Decodable {
                 defaultLeft = try container.decode([Bool].self, forKey: .defaultLeft)
             }
             sumHessian = try container.decode([Float].self, forKey: .sumHessian)
+            lossChanges = try container.decodeIfPresent([Float].self, forKey: .lossChanges)
             splitType = try container.decodeIfPresent([Int].self, forKey: .splitType)
             categories = try container.decodeIfPresent([Int].self, forKey: .categories)
             treeParam = try container.decode(TreeParameters.self, forKey: .treeParam)
@@ -183,7 +186,7 @@ private struct XGBoostFile: Decodable {
             }
             return Tree(
                 left: leftChildren, right: rightChildren, feature: splitIndices, threshold: splitConditions,
-                defaultLeft: defaultLeft, cover: sumHessian)
+                defaultLeft: defaultLeft, cover: sumHessian, gain: lossChanges)
         }
     }
 }

@@ -16,6 +16,9 @@ public enum Objective: String, Sendable, CaseIterable {
     /// Whether predictions are probabilities (a sigmoid of the margin).
     public var isLogistic: Bool { self == .binaryLogistic || self == .regressionLogistic }
 
+    /// Whether it is one of XGBoost's learning-to-rank objectives (LambdaMART and kin).
+    public var isRanking: Bool { self == .rankNDCG || self == .rankPairwise || self == .rankMAP }
+
     /// The margin that `base_score` stands for: XGBoost stores logistic models' base score
     /// as a probability and starts their margin at its logit, clamped as XGBoost clamps it.
     public func margin(fromBaseScore score: Float) -> Float {

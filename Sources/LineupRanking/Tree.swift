@@ -16,14 +16,21 @@ public struct Tree: Sendable, Equatable {
     /// The sum of the hessians of the training rows that reached each node: TreeSHAP's
     /// weights (XGBoost's `sum_hessian`).
     public var cover: [Float]
+    /// Each split's gain in the training loss (XGBoost's `loss_changes`), when known: what
+    /// gain importances add up. Not needed to score.
+    public var gain: [Float]?
 
-    public init(left: [Int32], right: [Int32], feature: [Int32], threshold: [Float], defaultLeft: [Bool], cover: [Float]) {
+    public init(
+        left: [Int32], right: [Int32], feature: [Int32], threshold: [Float], defaultLeft: [Bool], cover: [Float],
+        gain: [Float]? = nil
+    ) {
         self.left = left
         self.right = right
         self.feature = feature
         self.threshold = threshold
         self.defaultLeft = defaultLeft
         self.cover = cover
+        self.gain = gain
     }
 
     public var nodeCount: Int { left.count }
@@ -76,7 +83,8 @@ public struct Tree: Sendable, Equatable {
     /// reached once from the root, and features below `featureCount`.
     func validate(featureCount: Int, index: Int) throws(RankingError) {
         let count = nodeCount
-        guard count > 0, [right.count, feature.count, threshold.count, defaultLeft.count, cover.count].allSatisfy({ $0 == count })
+        guard count > 0, [right.count, feature.count, threshold.count, defaultLeft.count, cover.count, gain?.count ?? count]
+            .allSatisfy({ $0 == count })
         else {
             throw .malformedModel("trees[\(index)]: node arrays are empty or of different lengths")
         }

@@ -31,12 +31,22 @@ struct Predict: ParsableCommand {
     @Flag(help: "Print TreeSHAP contributions (one per feature, then the bias).")
     var contribs = false
 
+    @Option(help: "Also write the model as Lineup writes XGBoost JSON (what `lineup train` will write) to this file.")
+    var writeModel: String?
+
     func validate() throws {
         if margin && contribs { throw ValidationError("--margin and --contribs exclude each other") }
     }
 
     func run() throws {
         let forest = try Forest(contentsOf: URL(fileURLWithPath: model))
+        if let writeModel {
+            do {
+                try forest.xgboostJSON().write(to: URL(fileURLWithPath: writeModel))
+            } catch {
+                throw ValidationError("--write-model \(writeModel) cannot be written: \(error.localizedDescription)")
+            }
+        }
         let text: String
         if input == "-" {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)

@@ -86,6 +86,21 @@ import Testing
         }
     }
 
+    /// What Lineup writes reads back as the same model: every tree, gain, name and number
+    /// (`check_written.py` shows that XGBoost loads it and predicts the same).
+    @Test(arguments: manifest.cases)
+    func writtenModelsReadBackUnchanged(_ testCase: Manifest.Case) throws {
+        let (forest, rows) = try Self.load(testCase)
+        let again = try Forest(xgboostJSON: forest.xgboostJSON())
+        #expect(again.trees == forest.trees)
+        #expect(again.objective == forest.objective && again.featureNames == forest.featureNames)
+        #expect(again.baseScore == forest.baseScore && again.featureCount == forest.featureCount)
+        let (before, after) = try rows.values.withUnsafeBufferPointer { values in
+            (try forest.margins(rows: values), try again.margins(rows: values))
+        }
+        #expect(before == after)
+    }
+
     @Test(arguments: manifest.cases)
     func libsvmRowsScoreLikeCSVRows(_ testCase: Manifest.Case) throws {
         let (forest, rows) = try Self.load(testCase)
