@@ -30,7 +30,7 @@ extension Engine {
                 field: "model",
                 reason: "reads \(replay.forest.featureCount) features; the logged vectors have \(OnlineFeatures.schema.count)"))
         }
-        let groups = Mutex(Groups(template: template))
+        let groups = Mutex(EvaluationGroups(template: template))
         let labels = configuration.labels
         let forest = replay?.forest
         try await store.scanImpressions(query, labels: labels, features: forest != nil) { labeled in
@@ -50,11 +50,11 @@ extension Engine {
             let served = impression.items.enumerated().map { index, item in
                 JudgedItem(score: Double(item.score), label: labeled.labels[index], position: item.position)
             }
-            let keys = Groups.keys(time: impression.time, ranker: impression.ranker, variant: impression.variant)
+            let keys = EvaluationGroups.keys(time: impression.time, ranker: impression.ranker, variant: impression.variant)
             groups.withLock { $0.add(served, keys: keys) }
         }
         try await store.scanScores(query, labels: labels, withFeatures: forest != nil, rescore: nil) { logged in
-            let keys = Groups.keys(time: logged.time, ranker: logged.ranker, variant: logged.variant)
+            let keys = EvaluationGroups.keys(time: logged.time, ranker: logged.ranker, variant: logged.variant)
             groups.withLock { $0.addScore(Double(logged.score), positive: logged.label > 0, keys: keys) }
         }
         var replayAUC: Double?
@@ -84,53 +84,5 @@ extension Engine {
         case .ready(let model): return try await evaluate(query, cutoffs: cutoffs, replay: (replayVersion, model.forest))
         case .rejected(let reason): throw EngineError.modelRejected(version: replayVersion, reason: reason)
         }
-    }
-}
-
-/// The accumulators of one evaluation pass, per group.
-private struct Groups {
-    var overall: MetricsAccumulator
-    var overallAUC = SortedAUC()
-    var replay: MetricsAccumulator
-    var skipped = 0
-    var template: MetricsAccumulator
-    var grouped: [String: (metrics: MetricsAccumulator, auc: SortedAUC)] = [:]
-
-    init(template: MetricsAccumulator) {
-        self.template = template
-        overall = template
-        replay = template
-    }
-
-    /// `day:2026-11-22`, `ranker:two_stage` and, under an experiment, `variant:B`.
-    static func keys(time: Date, ranker: String, variant: String?) -> [String] {
-        let day = time.formatted(Date.ISO8601FormatStyle().year().month().day())
-        return ["day:" + day, "ranker:" + ranker] + (variant.map { ["variant:" + $0] } ?? [])
-    }
-
-    mutating func add(_ items: [JudgedItem], keys: [String]) {
-        overall.add(request: items)
-        for key in keys { grouped[key, default: (template, SortedAUC())].metrics.add(request: items) }
-    }
-
-    mutating func addScore(_ score: Double, positive: Bool, keys: [String]) {
-        overallAUC.add(score: score, positive: positive)
-        for key in keys { grouped[key, default: (template, SortedAUC())].auc.add(score: score, positive: positive) }
-    }
-
-    func evaluation(replay: (name: String, auc: Double?)?) -> LogEvaluation {
-        func slice(_ prefix: String) -> [String: EvaluationSummary] {
-            var result: [String: EvaluationSummary] = [:]
-            for (key, group) in grouped where key.hasPrefix(prefix) {
-                result[String(key.dropFirst(prefix.count))] = group.metrics.summary(auc: group.auc.value)
-            }
-            return result
-        }
-        return LogEvaluation(
-            overall: overall.summary(auc: overallAUC.value), byDay: slice("day:"), byRanker: slice("ranker:"),
-            byVariant: slice("variant:"),
-            replay: replay.map {
-                LogEvaluation.Replay(model: $0.name, summary: self.replay.summary(auc: $0.auc), skippedRequests: skipped)
-            })
     }
 }
