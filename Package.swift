@@ -69,6 +69,8 @@ let package = Package(
         ),
         // Stage 2: boosted-tree models in XGBoost's JSON format, batch scoring, TreeSHAP.
         .target(name: "LineupRanking", swiftSettings: swiftSettings),
+        // Gradient boosting on histograms: trains the forests stage 2 serves, written as XGBoost JSON.
+        .target(name: "LineupTraining", dependencies: ["LineupRanking"], swiftSettings: swiftSettings),
         // Offline ranking metrics as scikit-learn computes them: NDCG@K, AUC, MRR, Recall@K.
         .target(name: "LineupEvaluation", swiftSettings: swiftSettings),
         // A deterministic synthetic world: BI widgets, users with latent tastes, a position-biased click model.
@@ -77,7 +79,7 @@ let package = Package(
             name: "lineup",
             dependencies: [
                 "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupServer", "LineupSimulator",
-                "LineupRetrieval", "LineupRanking", "LineupEvaluation",
+                "LineupRetrieval", "LineupRanking", "LineupEvaluation", "LineupTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,6 +117,11 @@ let package = Package(
             name: "LineupRankingTests",
             dependencies: ["LineupRanking"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineupTrainingTests",
+            dependencies: ["LineupTraining", "LineupRanking"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -34,7 +34,7 @@ public enum Objective: String, Sendable, CaseIterable {
     }
 
     @inline(__always)
-    static func sigmoid(_ x: Float) -> Float {
+    public static func sigmoid(_ x: Float) -> Float {
         1 / (1 + expf(-x))
     }
 }

@@ -1,6 +1,7 @@
 /// Rows of features read from text, as `lineup predict` takes them: comma-separated floats
 /// (an empty cell is a missing value), or LIBSVM lines (`label index:value ...`, 0-based
-/// indices as XGBoost writes them, absent features missing; the label is ignored).
+/// indices as XGBoost writes them, absent features missing; the label first, kept in
+/// `labels`).
 public struct RowFile: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case csv
@@ -10,6 +11,8 @@ public struct RowFile: Sendable {
     /// Row after row, `featureCount` floats each, NaN for missing.
     public var values: [Float]
     public var featureCount: Int
+    /// Each LIBSVM row's label (empty for CSV).
+    public var labels: [Float] = []
     public var count: Int { featureCount == 0 ? 0 : values.count / featureCount }
 
     /// Parses `text`; every row must have `featureCount` cells (CSV) or indices below it (LIBSVM).
@@ -49,6 +52,10 @@ public struct RowFile: Sendable {
         var row = [Float](repeating: .nan, count: featureCount)
         let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         // The first field is the label (with an optional `qid:` after it).
+        guard let label = fields.first.flatMap({ Float($0) }) else {
+            throw .malformedRows(line: number, reason: "\(fields.first ?? "") is not a label")
+        }
+        labels.append(label)
         for field in fields.dropFirst() where !field.hasPrefix("qid:") {
             let parts = field.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, let index = Int(parts[0]), let value = Float(parts[1]) else {

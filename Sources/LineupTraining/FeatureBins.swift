@@ -1,0 +1,69 @@
+/// Every feature's values replaced by a small bin number, as histogram-based boosting
+/// (XGBoost's `hist`, LightGBM) trains: a split is then chosen among at most `maxBins`
+/// boundaries per feature, from per-bin sums of gradients, instead of among every value.
+///
+/// Bin 0 holds missing values; bins 1... hold value ranges in increasing order. Each bin `b`
+/// ends at `upper[f][b]`: a value lies in bin `b` exactly when it is below that boundary and
+/// not below the previous one, so the split "bins ≤ b go left" is the test `x < upper[b]`
+/// that XGBoost applies, and a trained tree routes its training rows where the bins did.
+/// Boundaries sit on values that occur (the smallest value of the next bin), chosen at
+/// quantiles of the non-missing values when there are more distinct values than bins.
+struct FeatureBins: Sendable {
+    let rowCount: Int
+    let featureCount: Int
+    /// Column-major: `bins[f * rowCount + row]`.
+    let bins: [UInt8]
+    /// Per feature, the boundary each bin ends at; index 0 (missing) unused, the last is +∞.
+    let upper: [[Float]]
+
+    init(rows: [Float], rowCount: Int, featureCount: Int, maxBins: Int) {
+        precondition((2...255).contains(maxBins), "between 2 and 255 bins")
+        precondition(rows.count == rowCount * featureCount)
+        self.rowCount = rowCount
+        self.featureCount = featureCount
+        var bins = [UInt8](repeating: 0, count: rowCount * featureCount)
+        var upper: [[Float]] = []
+        var column = [Float]()
+        column.reserveCapacity(rowCount)
+        for feature in 0..<featureCount {
+            column.removeAll(keepingCapacity: true)
+            for row in 0..<rowCount where !rows[row * featureCount + feature].isNaN {
+                column.append(rows[row * featureCount + feature] + 0)  // + 0: −0 is +0
+            }
+            column.sort()
+            let boundaries = Self.boundaries(sorted: column, maxBins: maxBins)
+            upper.append([-.infinity] + boundaries + [.infinity])
+            for row in 0..<rowCount {
+                let value = rows[row * featureCount + feature]
+                guard !value.isNaN else { continue }
+                // The first boundary above the value, 0-based among the boundaries: bin − 1.
+                var low = 0, high = boundaries.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if value < boundaries[middle] { high = middle } else { low = middle + 1 }
+                }
+                bins[feature * rowCount + row] = UInt8(low + 1)
+            }
+        }
+        self.bins = bins
+        self.upper = upper
+    }
+
+    /// Inner boundaries (at most `maxBins − 1`): values that start a bin, after the first.
+    static func boundaries(sorted values: [Float], maxBins: Int) -> [Float] {
+        guard let first = values.first else { return [] }
+        var distinct: [Float] = [first]
+        for value in values.dropFirst() where value != distinct[distinct.count - 1] { distinct.append(value) }
+        if distinct.count <= maxBins { return Array(distinct.dropFirst()) }
+        // Cut at quantiles by count: the value found at each 1/maxBins of the sorted rows.
+        var cuts: [Float] = []
+        for step in 1..<maxBins {
+            let value = values[step * values.count / maxBins]
+            if value > first, value != cuts.last { cuts.append(value) }
+        }
+        return cuts
+    }
+
+    /// Bins of feature `f`, the missing bin 0 included.
+    func binCount(_ feature: Int) -> Int { upper[feature].count }
+}
