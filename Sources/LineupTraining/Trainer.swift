@@ -6,8 +6,11 @@ import LineupRanking
 /// them, the booster adds the tree and updates the margins. The result is a `Forest`,
 /// which writes the XGBoost JSON that XGBoost itself loads.
 ///
-/// This first version trains `binary:logistic` and `reg:squarederror` on one thread;
-/// LambdaMART, subsampling, early stopping and both cores come next (issue 6).
+/// Objectives: `binary:logistic`, `reg:squarederror`, and LambdaMART (`rank:ndcg`): per
+/// query group, every pair of rows with different labels pulls the better one up and the
+/// other down by σ(s_j − s_i) weighted by |ΔNDCG|, the change in the group's NDCG if the two
+/// swapped places in the current order (gains 2^label − 1). One thread; subsampling, early
+/// stopping and both cores come next (issue 6).
 public struct Trainer: Sendable {
     public struct Configuration: Sendable {
         public var objective: Objective = .binaryLogistic
@@ -26,8 +29,9 @@ public struct Trainer: Sendable {
         public init() {}
 
         func validate() throws(TrainingError) {
-            guard [.binaryLogistic, .squaredError].contains(objective) else {
-                throw .invalidParameter("objective \(objective.rawValue) is not trained yet (binary:logistic, reg:squarederror)")
+            guard [.binaryLogistic, .squaredError, .rankNDCG].contains(objective) else {
+                throw .invalidParameter(
+                    "objective \(objective.rawValue) is not trained yet (binary:logistic, reg:squarederror, rank:ndcg)")
             }
             guard rounds >= 1 else { throw .invalidParameter("rounds must be at least 1") }
             guard (1...12).contains(maxDepth) else { throw .invalidParameter("max_depth must be 1...12") }
@@ -47,18 +51,20 @@ public struct Trainer: Sendable {
 
     /// Trains on `rows` (`featureCount` floats each, NaN for missing) and `labels` (0/1 for
     /// `binary:logistic`). `progress` hears each round's training loss.
+    /// `groups` (for `rank:ndcg`): the sizes of consecutive query groups, summing to the rows.
     public func train(
-        rows: [Float], labels: [Float], featureCount: Int, featureNames: [String]? = nil,
+        rows: [Float], labels: [Float], groups: [Int]? = nil, featureCount: Int, featureNames: [String]? = nil,
         progress: (_ round: Int, _ loss: Double) -> Void = { _, _ in }
     ) throws(TrainingError) -> Forest {
         try trainKeepingMargins(
-            rows: rows, labels: labels, featureCount: featureCount, featureNames: featureNames, progress: progress
+            rows: rows, labels: labels, groups: groups, featureCount: featureCount, featureNames: featureNames,
+            progress: progress
         ).forest
     }
 
     /// `train`, also returning the margins the booster reached on the training rows.
     func trainKeepingMargins(
-        rows: [Float], labels: [Float], featureCount: Int, featureNames: [String]? = nil,
+        rows: [Float], labels: [Float], groups: [Int]? = nil, featureCount: Int, featureNames: [String]? = nil,
         progress: (_ round: Int, _ loss: Double) -> Void = { _, _ in }
     ) throws(TrainingError) -> (forest: Forest, margins: [Float]) {
         try configuration.validate()
@@ -71,6 +77,16 @@ public struct Trainer: Sendable {
             throw .invalidData("binary:logistic needs labels 0 or 1")
         }
         let count = labels.count
+        let ranking = configuration.objective == .rankNDCG
+        let groupSizes = groups ?? []
+        if ranking {
+            guard !groupSizes.isEmpty, groupSizes.allSatisfy({ $0 > 0 }), groupSizes.reduce(0, +) == count else {
+                throw .invalidData("rank:ndcg needs query groups whose sizes add up to the \(count) rows")
+            }
+            guard labels.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 <= 31 }) else {
+                throw .invalidData("rank:ndcg needs whole relevance labels in 0...31")
+            }
+        }
         let bins = FeatureBins(rows: rows, rowCount: count, featureCount: featureCount, maxBins: configuration.maxBins)
         let builder = TreeBuilder(
             bins: bins,
@@ -80,7 +96,7 @@ public struct Trainer: Sendable {
         // The starting point XGBoost's boost_from_average takes: the mean label (a
         // probability for logistic models, kept away from 0 and 1).
         let mean = labels.reduce(0, +) / Float(count)
-        let baseScore = logistic ? min(max(mean, 1e-6), 1 - 1e-6) : mean
+        let baseScore = logistic ? min(max(mean, 1e-6), 1 - 1e-6) : ranking ? 0 : mean
         let baseMargin = configuration.objective.margin(fromBaseScore: baseScore)
         var margins = [Float](repeating: baseMargin, count: count)
         var gradients = [Float](repeating: 0, count: count)
@@ -89,6 +105,10 @@ public struct Trainer: Sendable {
         var trees: [Tree] = []
         for round in 1...configuration.rounds {
             var loss = 0.0
+            if ranking {
+                loss = LambdaRank.gradients(
+                    margins: margins, labels: labels, groups: groupSizes, gradients: &gradients, hessians: &hessians)
+            } else {
             for row in 0..<count {
                 if logistic {
                     let p = Objective.sigmoid(margins[row])
@@ -102,7 +122,8 @@ public struct Trainer: Sendable {
                     loss += Double(gradients[row] * gradients[row])
                 }
             }
-            progress(round, logistic ? loss / Double(count) : (loss / Double(count)).squareRoot())
+            }
+            progress(round, ranking ? loss : logistic ? loss / Double(count) : (loss / Double(count)).squareRoot())
             let (tree, leafOfRow) = builder.build(gradients: gradients, hessians: hessians, rows: allRows)
             trees.append(tree)
             for row in 0..<count { margins[row] += leafOfRow[row] }

@@ -17,13 +17,16 @@ struct Train: ParsableCommand {
     @Option(help: "The training rows (LIBSVM).")
     var data: String
 
+    @Option(help: "Query groups for rank:ndcg: one size per line, consecutive rows (as XGBoost and LightGBM read them).")
+    var group: String?
+
     @Option(help: "Features per row.")
     var features: Int
 
     @Option(help: "Where to write the model (XGBoost JSON).")
     var out: String
 
-    @Option(help: "binary:logistic or reg:squarederror.")
+    @Option(help: "binary:logistic, reg:squarederror or rank:ndcg (LambdaMART, needs --group).")
     var objective = "binary:logistic"
 
     @Option(help: "Boosting rounds (trees).")
@@ -64,6 +67,18 @@ struct Train: ParsableCommand {
         } catch {
             throw ValidationError("\(data): \(error)")
         }
+        let groups: [Int]? = try group.map { path in
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+            }
+            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let sizes = lines.compactMap { Int($0) }
+            guard sizes.count == lines.count else { throw ValidationError("--group \(path): one whole number per line") }
+            return sizes
+        }
         var configuration = Trainer.Configuration()
         configuration.objective = objective
         configuration.rounds = rounds
@@ -78,12 +93,12 @@ struct Train: ParsableCommand {
         let forest: Forest
         do {
             forest = try Trainer(configuration: configuration).train(
-                rows: rows.values, labels: rows.labels, featureCount: features
+                rows: rows.values, labels: rows.labels, groups: groups, featureCount: features
             ) { round, loss in
                 if round % every == 0 || round == 1 {
                     Console.line(
                         "train: round \(round)/\(rounds), \(String(format: "%.1f", Date().timeIntervalSince(started))) s, "
-                            + "training \(objective == .binaryLogistic ? "logloss" : "rmse") \(String(format: "%.5f", loss))")
+                            + "training \(objective == .binaryLogistic ? "logloss" : objective == .rankNDCG ? "NDCG" : "rmse") \(String(format: "%.5f", loss))")
                 }
             }
         } catch {

@@ -68,6 +68,36 @@ import Testing
         #expect(forest.trees.allSatisfy { $0.depth <= 4 })
     }
 
+    /// LambdaMART on groups whose relevance follows the first feature: the groups' NDCG in
+    /// the model's order climbs from where the unordered start leaves it.
+    @Test func lambdaMARTLearnsTheOrderWithinGroups() throws {
+        var rng = Generator(state: 13)
+        var rows: [Float] = [], labels: [Float] = [], groups: [Int] = []
+        for _ in 0..<200 {
+            let size = Int.random(in: 5...15, using: &rng)
+            groups.append(size)
+            for _ in 0..<size {
+                let relevance = Float.random(in: 0...1, using: &rng)
+                rows += [relevance + Float.random(in: -0.1...0.1, using: &rng), Float.random(in: 0...1, using: &rng)]
+                labels.append(Float(Int(relevance * 4)))
+            }
+        }
+        var configuration = Trainer.Configuration()
+        configuration.objective = .rankNDCG
+        configuration.rounds = 20
+        configuration.learningRate = 0.1
+        configuration.minChildWeight = 0.01
+        var ndcg: [Double] = []
+        let forest = try Trainer(configuration: configuration)
+            .train(rows: rows, labels: labels, groups: groups, featureCount: 2) { _, value in ndcg.append(value) }
+        #expect(ndcg.last! > ndcg.first! + 0.05, "\(ndcg)")
+        #expect(ndcg.last! > 0.9)
+        #expect(forest.objective == .rankNDCG)
+        #expect(throws: TrainingError.self) {
+            try Trainer(configuration: configuration).train(rows: rows, labels: labels, groups: [3], featureCount: 2)
+        }
+    }
+
     @Test func binsRespectTheFloatOrder() {
         var rng = Generator(state: 9)
         let values: [Float] = (0..<500).map { _ in
