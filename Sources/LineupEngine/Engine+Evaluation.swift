@@ -25,10 +25,9 @@ extension Engine {
         } catch {
             throw EngineError.invalid(ValidationError(field: "k", reason: "\(error)"))
         }
-        if let replay, replay.forest.featureCount != OnlineFeatures.schema.count {
-            throw EngineError.invalid(ValidationError(
-                field: "model",
-                reason: "reads \(replay.forest.featureCount) features; the logged vectors have \(OnlineFeatures.schema.count)"))
+        if let replay {
+            // The same check as activating it: a model reading other columns is refused.
+            _ = try RankingModel(version: replay.name, forest: replay.forest)
         }
         let groups = Mutex(EvaluationGroups(template: template))
         let labels = configuration.labels
