@@ -70,7 +70,7 @@ let package = Package(
         // Stage 2: boosted-tree models in XGBoost's JSON format, batch scoring, TreeSHAP.
         .target(name: "LineupRanking", swiftSettings: swiftSettings),
         // Gradient boosting on histograms: trains the forests stage 2 serves, written as XGBoost JSON.
-        .target(name: "LineupTraining", dependencies: ["LineupRanking"], swiftSettings: swiftSettings),
+        .target(name: "LineupTraining", dependencies: ["LineupCore", "LineupRanking", "LineupEvaluation"], swiftSettings: swiftSettings),
         // Offline ranking metrics as scikit-learn computes them: NDCG@K, AUC, MRR, Recall@K.
         .target(name: "LineupEvaluation", swiftSettings: swiftSettings),
         // A deterministic synthetic world: BI widgets, users with latent tastes, a position-biased click model.
@@ -115,13 +115,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LineupRankingTests",
-            dependencies: ["LineupRanking"],
+            dependencies: ["LineupRanking", "LineupCore"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LineupTrainingTests",
-            dependencies: ["LineupTraining", "LineupRanking"],
+            dependencies: ["LineupTraining", "LineupRanking", "LineupCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,31 +1,51 @@
 import LineupRanking
 
 /// Grows one regression tree on gradients and hessians, depth by depth, from histograms of
-/// the binned features: the tree learner of XGBoost's `hist` method.
+/// the binned features: the tree learner of XGBoost's `hist` method with its default
+/// `depthwise` growth.
 ///
 /// A node's best split maximises the loss reduction G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)
-/// (XGBoost's `loss_chg`, twice the drop in the regularised objective) over every feature,
-/// every bin boundary and both directions for missing values; it is made when that exceeds
-/// `gamma` (XGBoost's `min_split_loss`) and both
-/// children keep a hessian sum of at least `minChildWeight`. A leaf is worth
-/// −η · G/(H+λ). Of two children, only the smaller one's histogram is summed from its rows;
-/// the other is the parent's minus it.
+/// (XGBoost's `loss_chg`, twice the drop in the regularised objective) over the tree's
+/// features, every bin boundary and both directions for missing values; it is made when that
+/// exceeds `gamma` (XGBoost's `min_split_loss`) and both children keep a hessian sum of at
+/// least `minChildWeight`. A leaf is worth −η · G/(H+λ). Of two children, only the smaller
+/// one's histogram is summed from its rows; the other is the parent's minus it. With
+/// `maxLeaves`, nodes are split in the order depth-wise growth reaches them until the tree
+/// has that many leaves.
 struct TreeBuilder {
     struct Parameters: Sendable {
         var maxDepth: Int
+        /// 0: no limit beyond the depth's.
+        var maxLeaves = 0
         var learningRate: Float
         var lambda: Double
         var gamma: Double
         var minChildWeight: Double
+        /// Sum large nodes' histograms on every core.
+        var parallel = true
     }
 
     let bins: FeatureBins
     let parameters: Parameters
+    /// Where each feature's bins start in a histogram.
+    private let offsets: [Int32]
+    private let slots: Int
+    /// Row-major, each cell's histogram slot (its feature's offset plus its bin): the
+    /// histogram pass reads a row's gradient once, then one slot per feature, side by side.
+    private let rowSlots: RowSlots
 
-    /// Per feature and bin, the sums of gradients and hessians: feature-major, bins inner.
-    struct Histogram {
-        var gradient: [Double]
-        var hessian: [Double]
+    init(bins: FeatureBins, parameters: Parameters) {
+        self.bins = bins
+        self.parameters = parameters
+        var offsets: [Int32] = []
+        var total = 0
+        for feature in 0..<bins.featureCount {
+            offsets.append(Int32(total))
+            total += bins.binCount(feature)
+        }
+        self.offsets = offsets
+        slots = total
+        rowSlots = RowSlots(bins: bins, offsets: offsets, slots: total)
     }
 
     struct Split {
@@ -34,6 +54,9 @@ struct TreeBuilder {
         var bin: Int
         var missingLeft: Bool
         var gain: Double
+        /// The left child's sums; the right's are the parent's minus these.
+        var leftG: Double
+        var leftH: Double
     }
 
     /// The node layout of the tree under construction, XGBoost's arrays.
@@ -45,138 +68,173 @@ struct TreeBuilder {
         var defaultLeft: [Bool] = []
         var cover: [Float] = []
         var gain: [Float] = []
+        var splitBin: [UInt8] = []
 
         mutating func add() -> Int {
             left.append(-1); right.append(-1); feature.append(0); threshold.append(0)
-            defaultLeft.append(false); cover.append(0); gain.append(0)
+            defaultLeft.append(false); cover.append(0); gain.append(0); splitBin.append(0)
             return left.count - 1
         }
     }
 
-    /// The offsets of each feature's bins in a histogram.
-    private let offsets: [Int]
-    private let totalBins: Int
-
-    init(bins: FeatureBins, parameters: Parameters) {
-        self.bins = bins
-        self.parameters = parameters
-        var offsets: [Int] = []
-        var total = 0
-        for feature in 0..<bins.featureCount {
-            offsets.append(total)
-            total += bins.binCount(feature)
-        }
-        self.offsets = offsets
-        totalBins = total
+    /// A node of the depth being grown: its rows, their histogram and sums.
+    private struct Open {
+        var node: Int
+        var rows: [Int32]
+        var histogram: Histogram
+        var g: Double
+        var h: Double
     }
 
-    /// The tree, and for every training row the value of the leaf it reached (to update the
-    /// margins without walking the tree again). `rows` are the rows this tree learns from.
-    func build(gradients: [Float], hessians: [Float], rows: [Int32]) -> (Tree, [Float]) {
+    /// The tree grown from `rows` (the rows this round learns from) on `features` (the
+    /// features this tree may split on, ascending), and the leaf value each of those rows
+    /// reached, indexed by row (other rows are left at 0).
+    ///
+    /// A depth is grown in three passes, each shared across the cores by node (and the
+    /// histograms also by chunk of rows): find every node's best split, send every split
+    /// node's rows left or right, sum the smaller children's histograms.
+    func build(gradients: [Float], hessians: [Float], rows: [Int32], features: [Int]) -> (GrownTree, [Float]) {
         var nodes = Nodes()
         var leafOfRow = [Float](repeating: 0, count: bins.rowCount)
-        var level: Frontier = []
-        let rootHistogram = histogram(of: rows, gradients: gradients, hessians: hessians)
         var g = 0.0, h = 0.0
         for row in rows { g += Double(gradients[Int(row)]); h += Double(hessians[Int(row)]) }
-        level.append((nodes.add(), rows, rootHistogram, g, h))
+        let root = histograms(of: [rows], gradients, hessians)[0]
+        var level = [Open(node: nodes.add(), rows: rows, histogram: root, g: g, h: h)]
+        var leaves = 1
         for depth in 0...parameters.maxDepth {
-            var next: Frontier = []
-            for entry in level {
-                nodes.cover[entry.node] = Float(entry.h)
-                guard depth < parameters.maxDepth, let split = bestSplit(entry.histogram, g: entry.g, h: entry.h) else {
-                    let value = Float(-entry.g / (entry.h + parameters.lambda)) * parameters.learningRate
-                    nodes.threshold[entry.node] = value
-                    for row in entry.rows { leafOfRow[Int(row)] = value }
-                    continue
+            var splits = [Split?](repeating: nil, count: level.count)
+            if depth < parameters.maxDepth {
+                splits.withUnsafeMutableBufferPointer { splits in
+                    Parallel.run(level.count, parallel: parameters.parallel && level.count > 1) { index in
+                        splits[index] = bestSplit(level[index].histogram, g: level[index].g, h: level[index].h, features: features)
+                    }
                 }
-                let column = split.feature * bins.rowCount
-                var leftRows: [Int32] = [], rightRows: [Int32] = []
-                for row in entry.rows {
-                    let bin = Int(bins.bins[column + Int(row)])
-                    let goesLeft = bin == 0 ? split.missingLeft : bin <= split.bin
-                    if goesLeft { leftRows.append(row) } else { rightRows.append(row) }
+            }
+            // Depth-wise order decides which nodes split when leaves are capped.
+            var splitting: [(open: Int, split: Split)] = []
+            for (index, open) in level.enumerated() {
+                nodes.cover[open.node] = Float(open.h)
+                if let split = splits[index], parameters.maxLeaves == 0 || leaves < parameters.maxLeaves {
+                    leaves += 1
+                    splitting.append((index, split))
+                } else {
+                    let value = Float(-open.g / (open.h + parameters.lambda)) * parameters.learningRate
+                    nodes.threshold[open.node] = value
+                    for row in open.rows { leafOfRow[Int(row)] = value }
                 }
+            }
+            if splitting.isEmpty { break }
+            var children = [(left: [Int32], right: [Int32])](repeating: ([], []), count: splitting.count)
+            children.withUnsafeMutableBufferPointer { children in
+                Parallel.run(splitting.count, parallel: parameters.parallel && splitting.count > 1) { index in
+                    children[index] = partition(level[splitting[index].open].rows, by: splitting[index].split)
+                }
+            }
+            // Children at the last depth stay leaves: their histograms would never be read.
+            let lastDepth = depth + 1 == parameters.maxDepth
+            let smaller = lastDepth
+                ? []
+                : histograms(of: children.map { $0.left.count <= $0.right.count ? $0.left : $0.right }, gradients, hessians)
+            var next: [Open] = []
+            for (index, (open, split)) in splitting.enumerated() {
+                let parent = level[open]
                 let leftNode = nodes.add(), rightNode = nodes.add()
-                nodes.left[entry.node] = Int32(leftNode)
-                nodes.right[entry.node] = Int32(rightNode)
-                nodes.feature[entry.node] = Int32(split.feature)
-                nodes.threshold[entry.node] = bins.upper[split.feature][split.bin]
-                nodes.defaultLeft[entry.node] = split.missingLeft
-                nodes.gain[entry.node] = Float(split.gain)
-                // Sum the smaller child; the sibling is the parent minus it.
+                nodes.left[parent.node] = Int32(leftNode)
+                nodes.right[parent.node] = Int32(rightNode)
+                nodes.feature[parent.node] = Int32(split.feature)
+                nodes.threshold[parent.node] = bins.upper[split.feature][split.bin]
+                nodes.defaultLeft[parent.node] = split.missingLeft
+                nodes.gain[parent.node] = Float(split.gain)
+                nodes.splitBin[parent.node] = UInt8(split.bin)
+                // The smaller child was summed; the sibling is the parent minus it.
+                let (leftRows, rightRows) = children[index]
+                let small = lastDepth ? Histogram(slots: 0) : smaller[index]
+                let large = lastDepth ? small : small.subtracted(from: parent.histogram)
                 let smallIsLeft = leftRows.count <= rightRows.count
-                let small = histogram(of: smallIsLeft ? leftRows : rightRows, gradients: gradients, hessians: hessians)
-                var large = entry.histogram
-                for index in 0..<totalBins {
-                    large.gradient[index] -= small.gradient[index]
-                    large.hessian[index] -= small.hessian[index]
-                }
-                let (leftHistogram, rightHistogram) = smallIsLeft ? (small, large) : (large, small)
-                let sums = { (rows: [Int32]) -> (Double, Double) in
-                    var g = 0.0, h = 0.0
-                    for row in rows { g += Double(gradients[Int(row)]); h += Double(hessians[Int(row)]) }
-                    return (g, h)
-                }
-                let (gl, hl) = sums(leftRows), (gr, hr) = sums(rightRows)
-                next.append((leftNode, leftRows, leftHistogram, gl, hl))
-                next.append((rightNode, rightRows, rightHistogram, gr, hr))
+                next.append(
+                    Open(
+                        node: leftNode, rows: leftRows, histogram: smallIsLeft ? small : large,
+                        g: split.leftG, h: split.leftH))
+                next.append(
+                    Open(
+                        node: rightNode, rows: rightRows, histogram: smallIsLeft ? large : small,
+                        g: parent.g - split.leftG, h: parent.h - split.leftH))
             }
             level = next
-            if level.isEmpty { break }
         }
         let tree = Tree(
             left: nodes.left, right: nodes.right, feature: nodes.feature, threshold: nodes.threshold,
             defaultLeft: nodes.defaultLeft, cover: nodes.cover, gain: nodes.gain)
-        return (tree, leafOfRow)
+        return (GrownTree(tree: tree, splitBin: nodes.splitBin), leafOfRow)
     }
 
-    /// The nodes of one depth still to split or close: id, rows, histogram and sums.
-    private typealias Frontier = [(node: Int, rows: [Int32], histogram: Histogram, g: Double, h: Double)]
-
-    func histogram(of rows: [Int32], gradients: [Float], hessians: [Float]) -> Histogram {
-        var histogram = Histogram(
-            gradient: [Double](repeating: 0, count: totalBins), hessian: [Double](repeating: 0, count: totalBins))
-        histogram.gradient.withUnsafeMutableBufferPointer { gradientSums in
-            histogram.hessian.withUnsafeMutableBufferPointer { hessianSums in
-                bins.bins.withUnsafeBufferPointer { binned in
-                    for feature in 0..<bins.featureCount {
-                        let column = binned.baseAddress! + feature * bins.rowCount
-                        let offset = offsets[feature]
-                        for row in rows {
-                            let slot = offset + Int(column[Int(row)])
-                            gradientSums[slot] += Double(gradients[Int(row)])
-                            hessianSums[slot] += Double(hessians[Int(row)])
-                        }
+    /// A node's rows, in order, split by where `split` sends them.
+    private func partition(_ rows: [Int32], by split: Split) -> (left: [Int32], right: [Int32]) {
+        // Both sides written every time and the one that keeps the row advanced: no branch
+        // for the processor to mispredict on a split that halves the rows at random.
+        var left = [Int32](repeating: 0, count: rows.count), right = [Int32](repeating: 0, count: rows.count)
+        var leftCount = 0, rightCount = 0
+        let missingBin = split.missingLeft ? Int(split.bin) : 255
+        bins.bins.withUnsafeBufferPointer { columns in
+            let column = columns.baseAddress! + split.feature * bins.rowCount
+            left.withUnsafeMutableBufferPointer { left in
+                right.withUnsafeMutableBufferPointer { right in
+                    for row in rows {
+                        // Missing values (bin 0) take the split bin itself when they go left.
+                        let bin = Int(column[Int(row)])
+                        let goesLeft = (bin == 0 ? missingBin : bin) <= split.bin ? 1 : 0
+                        left[leftCount] = row
+                        right[rightCount] = row
+                        leftCount += goesLeft
+                        rightCount += 1 - goesLeft
                     }
                 }
             }
         }
-        return histogram
+        left.removeLast(rows.count - leftCount)
+        right.removeLast(rows.count - rightCount)
+        return (left, right)
+    }
+
+    /// The histograms of several nodes' rows, summed together across the cores.
+    func histograms(of nodes: [[Int32]], _ gradients: [Float], _ hessians: [Float]) -> [Histogram] {
+        gradients.withUnsafeBufferPointer { gradients in
+            hessians.withUnsafeBufferPointer { hessians in
+                Histogram.sums(
+                    of: nodes, rowSlots: rowSlots, slots: slots, gradients: gradients, hessians: hessians,
+                    parallel: parameters.parallel)
+            }
+        }
     }
 
     /// The best split of a node with gradient sum `g` and hessian sum `h`, or nil when no
     /// split gains more than `gamma`.
-    func bestSplit(_ histogram: Histogram, g: Double, h: Double) -> Split? {
-        let lambda = parameters.lambda
+    func bestSplit(_ histogram: Histogram, g: Double, h: Double, features: [Int]) -> Split? {
+        let lambda = parameters.lambda, minChildWeight = parameters.minChildWeight
         let parentScore = g * g / (h + lambda)
         var best: Split?
-        for feature in 0..<bins.featureCount {
-            let offset = offsets[feature]
-            let count = bins.binCount(feature)
-            let missingG = histogram.gradient[offset], missingH = histogram.hessian[offset]
-            var leftG = 0.0, leftH = 0.0
-            // Boundaries after bins 1...count−2: the last bin always has a right side empty.
-            for bin in 1..<max(1, count - 1) {
-                leftG += histogram.gradient[offset + bin]
-                leftH += histogram.hessian[offset + bin]
-                for missingLeft in [false, true] {
-                    let gl = leftG + (missingLeft ? missingG : 0), hl = leftH + (missingLeft ? missingH : 0)
-                    let gr = g - gl, hr = h - hl
-                    guard hl >= parameters.minChildWeight, hr >= parameters.minChildWeight else { continue }
-                    let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parentScore
-                    if gain > parameters.gamma, gain > (best?.gain ?? 0) {
-                        best = Split(feature: feature, bin: bin, missingLeft: missingLeft, gain: gain)
+        var bestGain = parameters.gamma
+        histogram.sums.withUnsafeBufferPointer { sums in
+            for feature in features {
+                let offset = Int(offsets[feature])
+                let count = bins.binCount(feature)
+                let missing = sums[offset]
+                var left = SIMD2<Double>.zero
+                // Without missing values in the node both directions give the same split.
+                let directions = missing.y == 0 && missing.x == 0 ? 1 : 2
+                // Boundaries after bins 1...count−2: the last bin always has a right side empty.
+                for bin in 1..<max(1, count - 1) {
+                    left += sums[offset + bin]
+                    for direction in 0..<directions {
+                        let missingLeft = direction == 1
+                        let gl = left.x + (missingLeft ? missing.x : 0), hl = left.y + (missingLeft ? missing.y : 0)
+                        let gr = g - gl, hr = h - hl
+                        guard hl >= minChildWeight, hr >= minChildWeight else { continue }
+                        let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parentScore
+                        if gain > bestGain {
+                            bestGain = gain
+                            best = Split(feature: feature, bin: bin, missingLeft: missingLeft, gain: gain, leftG: gl, leftH: hl)
+                        }
                     }
                 }
             }

@@ -88,22 +88,21 @@ struct Train: ParsableCommand {
         configuration.gamma = gamma
         configuration.minChildWeight = minChildWeight
         configuration.maxBins = min(maxBin, 255)
-        let started = Date()
         let every = max(1, reportEvery)
         let forest: Forest
         do {
-            forest = try Trainer(configuration: configuration).train(
-                rows: rows.values, labels: rows.labels, groups: groups, featureCount: features
-            ) { round, loss in
-                if round % every == 0 || round == 1 {
+            let data = try TrainingData(rows: rows.values, labels: rows.labels, groups: groups, featureCount: features)
+            forest = try Trainer(configuration: configuration).train(data) { round in
+                if round.round % every == 0 || round.round == 1 {
                     Console.line(
-                        "train: round \(round)/\(rounds), \(String(format: "%.1f", Date().timeIntervalSince(started))) s, "
-                            + "training \(objective == .binaryLogistic ? "logloss" : objective == .rankNDCG ? "NDCG" : "rmse") \(String(format: "%.5f", loss))")
+                        "train: round \(round.round)/\(rounds), \(String(format: "%.1f", round.seconds)) s, "
+                            + "training \(objective == .binaryLogistic ? "logloss" : objective == .rankNDCG ? "NDCG@10" : "rmse") \(String(format: "%.5f", round.train))")
                 }
-            }
+            }.forest
         } catch {
             throw ValidationError("\(error)")
         }
+        let started = Date()
         do {
             try forest.xgboostJSON().write(to: URL(fileURLWithPath: out))
         } catch {
