@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "LineupEngine",
             dependencies: [
-                "LineupCore", "LineupStore", "LineupRetrieval", "LineupRanking", "LineupEvaluation",
+                "LineupCore", "LineupStore", "LineupRetrieval", "LineupRanking", "LineupEvaluation", "LineupTraining",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -73,11 +73,17 @@ extension Engine {
             let blend = cosine ? 0.8 * candidate.retrievalScore + 0.2 * popular / most : popular / most
             return (candidate.itemId, blend, candidate.retrievalScore)
         }
-        return logged(finish(requestId, .fallback, nil, scored, pins: pins, k: request.k).ranking, request, at: time)
+        let (ranking, rowIndices) = finish(requestId, .fallback, nil, scored, pins: pins, k: request.k)
+        // The shown widgets' features are logged even though no model read them: they are
+        // what the first model trains on (the features as they were at serving time).
+        let shown = rowIndices.map { candidates[$0] }
+        let rows = features.vectors(userId: request.userId, candidates: shown, context: request.context, at: time)
+        return logged(ranking, request, at: time, rowIndices: Array(shown.indices), rows: rows)
     }
 
-    /// Appends the response to the impression log, with the feature vector each returned
-    /// widget was scored with when a model scored them; returns it unchanged.
+    /// Appends the response to the impression log, with the feature vector of each returned
+    /// widget (popularity answers, for users who turned personalisation off, carry none);
+    /// returns it unchanged.
     private func logged(
         _ ranking: Ranking, _ request: RankRequest, at time: Date, rowIndices: [Int] = [], rows: [Float] = []
     ) -> Ranking {

@@ -32,6 +32,7 @@ extension Problem {
         case .invalid(let error): self.init(.badRequest, error.reason, field: error.field)
         case .notFound: self.init(.notFound, engineError.description)
         case .modelRejected: self.init(.unprocessableContent, engineError.description, field: "version")
+        case .conflict(let field, let reason): self.init(.conflict, reason, field: field)
         }
     }
 

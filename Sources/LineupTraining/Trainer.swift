@@ -175,7 +175,7 @@ public struct Trainer: Sendable {
         let forest: Forest
         do {
             forest = try Forest(
-                objective: objective, featureCount: featureCount, featureNames: nil, baseScore: baseScore,
+                objective: objective, featureCount: featureCount, featureNames: data.featureNames, baseScore: baseScore,
                 trees: Array(kept))
         } catch {
             throw .invalidData("the trained trees do not form a model: \(error)")
@@ -242,8 +242,8 @@ public struct Trainer: Sendable {
         }
     }
 
-    /// The validation metric of margins: AUC, RMSE, or NDCG@K as `lineup eval` has it.
-    func validationScore(_ data: TrainingData, margins: [Float]) -> Double {
+    /// The validation metric of `margins` on `data`: AUC, RMSE, or NDCG@K as `lineup eval` has it.
+    public func validationScore(_ data: TrainingData, margins: [Float]) -> Double {
         switch configuration.objective {
         case .binaryLogistic:
             return AUC.pooled(scores: margins.map(Double.init), positives: data.labels.map { $0 == 1 }) ?? 0.5

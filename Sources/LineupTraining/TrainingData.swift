@@ -7,10 +7,14 @@ public struct TrainingData: Sendable {
     /// nil for objectives that judge rows one by one.
     public var groups: [Int]?
     public var featureCount: Int
+    /// Written into the model, where serving checks them against its feature schema.
+    public var featureNames: [String]?
 
     public var count: Int { labels.count }
 
-    public init(rows: [Float], labels: [Float], groups: [Int]? = nil, featureCount: Int) throws(TrainingError) {
+    public init(
+        rows: [Float], labels: [Float], groups: [Int]? = nil, featureCount: Int, featureNames: [String]? = nil
+    ) throws(TrainingError) {
         guard featureCount > 0, !labels.isEmpty, rows.count == labels.count * featureCount else {
             throw .invalidData("\(rows.count) values for \(labels.count) labels of \(featureCount) features")
         }
@@ -23,6 +27,10 @@ public struct TrainingData: Sendable {
         self.rows = rows
         self.labels = labels
         self.groups = groups
+        if let featureNames, featureNames.count != featureCount {
+            throw .invalidData("\(featureNames.count) feature names for \(featureCount) features")
+        }
         self.featureCount = featureCount
+        self.featureNames = featureNames
     }
 }

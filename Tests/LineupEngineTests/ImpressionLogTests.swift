@@ -65,7 +65,12 @@ import Testing
         #expect(first.items.allSatisfy { $0.features.count == OnlineFeatures.schema.count })
         // The logged vector is the one the model scored: its first feature is the retrieval score.
         #expect(first.items.map { $0.features.first } == ranking.items.map(\.retrievalScore))
-        #expect(second.ranker == "fallback" && second.items.allSatisfy { $0.features.isEmpty })
+        // The fallback order logs its widgets' features too: the first model trains on them.
+        #expect(second.ranker == "fallback" && second.items.allSatisfy { $0.features.count == OnlineFeatures.schema.count })
+        #expect(second.items.map { $0.features.first } == fallback.items.map(\.retrievalScore))
+        let expected = engine.features.vectors(
+            userId: "u", candidates: fallback.items.map { ($0.itemId, $0.retrievalScore) }, context: [:], at: now)
+        #expect(second.items.flatMap(\.features).map(\.bitPattern) == expected.map(\.bitPattern))
         #expect(engine.impressions.pendingCount == 0)
     }
 

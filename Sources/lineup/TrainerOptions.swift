@@ -1,0 +1,81 @@
+import ArgumentParser
+import LineupRanking
+import LineupTraining
+
+/// The trainer's settings as flags, XGBoost's names in the help. Each one left out keeps the
+/// mode's default: training from the log starts from `TrainingSpecification`'s, a LIBSVM
+/// file from XGBoost's own.
+struct TrainerOptions: ParsableArguments {
+    @Option(help: "binary:logistic, reg:squarederror or rank:ndcg (LambdaMART; needs groups). Default: rank:ndcg from the log or with --group, else binary:logistic.")
+    var objective: String?
+
+    @Option(help: "Boosting rounds (trees) at most (num_boost_round).")
+    var rounds: Int?
+
+    @Option(help: "Depth of each tree (max_depth).")
+    var maxDepth: Int?
+
+    @Option(help: "Most leaves per tree, 0 for no limit (max_leaves).")
+    var maxLeaves: Int?
+
+    @Option(help: "Learning rate (eta).")
+    var learningRate: Float?
+
+    @Option(help: "L2 regularisation of leaf weights (lambda).")
+    var lambda: Double?
+
+    @Option(help: "Least loss reduction for a split (gamma, min_split_loss).")
+    var gamma: Double?
+
+    @Option(help: "Least hessian sum in a child (min_child_weight).")
+    var minChildWeight: Double?
+
+    @Option(help: "Bins per feature, 2...255 (max_bin).")
+    var maxBin: Int?
+
+    @Option(help: "Share of rows each tree learns from (subsample).")
+    var subsample: Double?
+
+    @Option(help: "Share of features each tree may split on (colsample_bytree).")
+    var colsampleBytree: Double?
+
+    @Option(help: "Stop after this many rounds without a better validation score; 0 never (early_stopping_rounds).")
+    var earlyStoppingRounds: Int?
+
+    @Option(help: "K of the NDCG@K that ranking reports and early stopping watches.")
+    var ndcgAt: Int?
+
+    @Option(help: "Seed of row and column sampling.")
+    var seed: UInt64?
+
+    @Flag(help: "Train on one core (the model is the same either way).")
+    var singleThread = false
+
+    /// `base` with every given flag applied.
+    func configuration(base: Trainer.Configuration, ranking: Bool) throws -> Trainer.Configuration {
+        var configuration = base
+        if let objective {
+            guard let parsed = Objective(rawValue: objective) else {
+                throw ValidationError("--objective \(objective) is unknown (binary:logistic, reg:squarederror, rank:ndcg)")
+            }
+            configuration.objective = parsed
+        } else if !ranking, configuration.objective == .rankNDCG {
+            configuration.objective = .binaryLogistic
+        }
+        if let rounds { configuration.rounds = rounds }
+        if let maxDepth { configuration.maxDepth = maxDepth }
+        if let maxLeaves { configuration.maxLeaves = maxLeaves }
+        if let learningRate { configuration.learningRate = learningRate }
+        if let lambda { configuration.lambda = lambda }
+        if let gamma { configuration.gamma = gamma }
+        if let minChildWeight { configuration.minChildWeight = minChildWeight }
+        if let maxBin { configuration.maxBins = maxBin }
+        if let subsample { configuration.subsample = subsample }
+        if let colsampleBytree { configuration.columnSample = colsampleBytree }
+        if let earlyStoppingRounds { configuration.earlyStoppingRounds = earlyStoppingRounds }
+        if let ndcgAt { configuration.cutoff = ndcgAt }
+        if let seed { configuration.seed = seed }
+        configuration.parallel = !singleThread
+        return configuration
+    }
+}
