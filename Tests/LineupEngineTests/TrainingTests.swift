@@ -1,0 +1,119 @@
+import Foundation
+import LineupCore
+import LineupEngine
+import LineupRanking
+import LineupSQLite
+import LineupStore
+import LineupTraining
+import Synchronization
+import Testing
+
+/// Serve → log → train: a model trained on the impression log is written, carded and listed.
+@Suite struct TrainingTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// Twelve hours of traffic: every hour each user is served five widgets and opens the
+    /// KPIs among them (kpis are what these users like), so logged features carry a signal.
+    func servedEngine(models: String?) async throws -> (engine: Engine, served: [(Date, Bool)]) {
+        let clock = Mutex(start)
+        let store = try SQLiteStore()
+        var configuration = Engine.Configuration(embeddingDimension: 4)
+        configuration.modelsDirectory = models
+        configuration.maxClockSkew = 86_400
+        let engine = Engine(configuration: configuration, store: store, now: { clock.withLock { $0 } })
+        var random = SeededGenerator(seed: 3)
+        _ = try await engine.importItems((0..<30).map { index in
+            ItemDraft(
+                id: "w\(index)", title: "Widget \(index)", type: index % 3 == 0 ? "kpi" : "chart",
+                embedding: (0..<4).map { _ in Float(random.nextUnit()) + 0.1 })
+        })
+        var served: [(Date, Bool)] = []
+        for hour in 0..<12 {
+            for user in 0..<20 {
+                let time = start.addingTimeInterval(Double(hour) * 3_600 + Double(user))
+                clock.withLock { $0 = time }
+                let ranking = try await engine.rank(RankRequest(userId: "u\(user)", surface: "home", k: 5))
+                let opened = ranking.items.filter { Int($0.itemId.dropFirst())! % 3 == 0 }
+                served.append((time, !opened.isEmpty))
+                _ = try await engine.ingest(opened.map { item in
+                    EventDraft(
+                        eventId: "\(ranking.requestId)-\(item.itemId)", userId: "u\(user)", itemId: item.itemId, type: .open,
+                        timestamp: time.addingTimeInterval(5), requestId: ranking.requestId)
+                })
+            }
+        }
+        return (engine, served)
+    }
+
+    func directory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lineup-training-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func aModelTrainedOnTheLogIsWrittenCardedAndListed() async throws {
+        let models = try directory()
+        let (engine, served) = try await servedEngine(models: models)
+        var specification = TrainingSpecification()
+        specification.version = "first"
+        specification.splitAt = start.addingTimeInterval(9 * 3_600)
+        specification.trainer.rounds = 30
+        specification.trainer.minChildWeight = 0.01
+        let rounds = Mutex(0)
+        let card = try await engine.train(specification) { _ in rounds.withLock { $0 += 1 } }
+
+        let before = served.filter { $0.0 < specification.splitAt! }
+        let after = served.filter { $0.0 >= specification.splitAt! }
+        #expect(card.data.train.groups == before.filter(\.1).count)
+        #expect(card.data.validation?.groups == after.filter(\.1).count)
+        #expect(card.data.skipped.withoutEngagement == served.filter { !$0.1 }.count)
+        #expect(card.data.train.rows == card.data.train.groups * 5)
+        #expect(card.metrics.rounds.count == rounds.withLock { $0 })
+        #expect(card.metrics.validation == "ndcg@5" && card.schemaVersion == OnlineFeatures.schema.version)
+        #expect(card.importances.first.map { $0.totalGain > 0 } == true)
+
+        // Written, listed as able to serve, and its card read back as written.
+        let entry = try #require(engine.models().entries.first { $0.version == "first" })
+        guard case .ready(let model) = entry.status else { Issue.record("\(entry.status)"); return }
+        let written = try ModelCard(json: Data(contentsOf: URL(fileURLWithPath: models).appendingPathComponent("first.card.json")))
+        #expect(written == card)
+        // The card's validation score is the written model's on the validation responses.
+        let set = try await engine.trainingSet(specification)
+        let validation = try #require(set.validation)
+        let margins = try validation.rows.withUnsafeBufferPointer { try model.forest.margins(rows: $0) }
+        let score = Trainer(configuration: specification.trainer).validationScore(validation, margins: margins)
+        #expect(abs(score - card.metrics.bestValidation!) < 1e-9)
+        // Opening KPIs is learnable: the model orders the validation responses well.
+        #expect(card.metrics.bestValidation! > 0.9)
+        try engine.activate(version: "first")
+        #expect(engine.activeModel?.version == "first")
+    }
+
+    @Test func refusalsChangeNothing() async throws {
+        let models = try directory()
+        let (engine, _) = try await servedEngine(models: models)
+        var specification = TrainingSpecification()
+        specification.version = "taken"
+        specification.trainer.rounds = 2
+        _ = try await engine.train(specification)
+        let files = try FileManager.default.contentsOfDirectory(atPath: models).sorted()
+        await #expect(throws: EngineError.conflict(field: "version", reason: "model taken exists already; name the new one differently")) {
+            try await engine.train(specification)
+        }
+        specification.version = "empty"
+        specification.from = start.addingTimeInterval(-7_200)
+        specification.to = start.addingTimeInterval(-3_600)
+        await #expect(throws: EngineError.self) { try await engine.train(specification) }
+        specification.from = nil
+        specification.to = nil
+        specification.splitAt = start.addingTimeInterval(-1)
+        await #expect(throws: EngineError.self) { try await engine.train(specification) }
+        specification.splitAt = nil
+        specification.trainer.maxDepth = 0
+        await #expect(throws: EngineError.self) { try await engine.train(specification) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: models).sorted() == files)
+
+        let (unconfigured, _) = try await servedEngine(models: nil)
+        await #expect(throws: EngineError.self) { try await unconfigured.train(TrainingSpecification()) }
+    }
+}
