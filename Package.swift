@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "LineupServer",
             dependencies: [
-                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupAPI", "LineupRetrieval", "LineupEvaluation",
+                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupAPI", "LineupRetrieval", "LineupEvaluation", "LineupRanking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -21,9 +21,9 @@ extension Engine {
             } catch {
                 status = .rejected("\(error)")
             }
-            let card = (try? Data(contentsOf: url.appendingPathComponent("\(version).card.json")))
-                .flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
-            return ModelEntry(version: version, status: status, card: card)
+            let data = try? Data(contentsOf: url.appendingPathComponent("\(version).card.json"))
+            let card = data.flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
+            return ModelEntry(version: version, status: status, card: card, trainedCard: data.flatMap { try? ModelCard(json: $0) })
         }
         catalogue.withLock { $0 = entries }
         return entries

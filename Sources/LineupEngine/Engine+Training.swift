@@ -45,7 +45,7 @@ extension Engine {
                 ValidationError(field: "window", reason: "no logged response in it has features and an engaged widget to learn from"))
         }
         let start = specification.from ?? first
-        let end = specification.to ?? last.addingTimeInterval(1)
+        let end = specification.to ?? last
         let splitAt = specification.splitAt ?? end.addingTimeInterval(-end.timeIntervalSince(start) * specification.validationShare)
         func data(_ groups: ArraySlice<Logged>) throws -> (TrainingData, ModelCard.SplitCounts) {
             let trainingData = try TrainingData(
@@ -75,12 +75,10 @@ extension Engine {
         guard let directory = configuration.modelsDirectory else {
             throw EngineError.invalid(ValidationError(field: "models_directory", reason: "is not set; trained models go there"))
         }
+        try specification.validate()
         let version = specification.version ?? Self.defaultVersion(at: now())
-        try checked { () throws(ValidationError) in try Identifier.validate(version, field: "version") }
         let modelURL = URL(fileURLWithPath: directory).appendingPathComponent("\(version).json")
-        guard !FileManager.default.fileExists(atPath: modelURL.path) else {
-            throw EngineError.conflict(field: "version", reason: "model \(version) exists already; name the new one differently")
-        }
+        try checkVersionFree(version)
         let set = try await trainingSet(specification)
         let trainer = Trainer(configuration: specification.trainer)
         let result: TrainingResult
@@ -111,6 +109,15 @@ extension Engine {
         try Self.write(card.json(), to: URL(fileURLWithPath: directory).appendingPathComponent("\(version).card.json"))
         scanModels()
         return card
+    }
+
+    /// Refuses a version whose model file exists: a trained model never overwrites another.
+    func checkVersionFree(_ version: String) throws {
+        guard let directory = configuration.modelsDirectory else { return }
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("\(version).json").path
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw EngineError.conflict(field: "version", reason: "model \(version) exists already; name the new one differently")
+        }
     }
 
     static func defaultVersion(at time: Date) -> String {

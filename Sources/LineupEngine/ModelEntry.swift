@@ -12,4 +12,6 @@ public struct ModelEntry: Sendable {
     public var status: Status
     /// `<version>.card.json`, when present and readable.
     public var card: JSONValue?
+    /// The same card, when Lineup's trainer wrote it: its metrics are listed with the model.
+    public var trainedCard: ModelCard?
 }

@@ -2,6 +2,7 @@ import Foundation
 import LineupAPI
 import LineupCore
 import LineupEngine
+import LineupRanking
 import LineupStore
 import OpenAPIRuntime
 
@@ -10,6 +11,7 @@ import OpenAPIRuntime
 struct APIHandler: APIProtocol {
     let engine: Engine
     let metrics: ServiceMetrics
+    let training: TrainingJobs
 
     // MARK: Items
 
@@ -105,6 +107,46 @@ struct APIHandler: APIProtocol {
         guard case .json(let body) = input.body else { throw unsupportedMediaType }
         try engine.activate(version: body.version)
         return .ok(.init(body: .json(try APIMapping.models(engine.models()))))
+    }
+
+    func startTraining(_ input: Operations.StartTraining.Input) async throws -> Operations.StartTraining.Output {
+        var specification = TrainingSpecification()
+        var activate = false
+        if case .json(let body)? = input.body {
+            if let from = body.from, let to = body.to, to <= from {
+                throw EngineError.invalid(ValidationError(field: "to", reason: "must be after from"))
+            }
+            specification.from = body.from
+            specification.to = body.to
+            specification.splitAt = body.splitAt
+            if let share = body.validationShare { specification.validationShare = share }
+            specification.version = body.version
+            activate = body.activateIfBetter ?? false
+            var trainer = specification.trainer
+            if let objective = body.objective { trainer.objective = Objective(rawValue: objective.rawValue) ?? trainer.objective }
+            if let value = body.rounds { trainer.rounds = value }
+            if let value = body.maxDepth { trainer.maxDepth = value }
+            if let value = body.maxLeaves { trainer.maxLeaves = value }
+            if let value = body.learningRate { trainer.learningRate = Float(value) }
+            if let value = body.lambda { trainer.lambda = value }
+            if let value = body.gamma { trainer.gamma = value }
+            if let value = body.minChildWeight { trainer.minChildWeight = value }
+            if let value = body.maxBin { trainer.maxBins = value }
+            if let value = body.subsample { trainer.subsample = value }
+            if let value = body.colsampleBytree { trainer.columnSample = value }
+            if let value = body.earlyStoppingRounds { trainer.earlyStoppingRounds = value }
+            if let value = body.ndcgAt { trainer.cutoff = value }
+            if let value = body.seed { trainer.seed = UInt64(value) }
+            specification.trainer = trainer
+        }
+        return .accepted(.init(body: .json(try APIMapping.job(try training.start(specification, activateIfBetter: activate)))))
+    }
+
+    func getTrainingJob(_ input: Operations.GetTrainingJob.Input) async throws -> Operations.GetTrainingJob.Output {
+        guard let job = training.job(id: input.path.jobId) else {
+            throw EngineError.notFound(kind: "training job", id: input.path.jobId)
+        }
+        return .ok(.init(body: .json(try APIMapping.job(job))))
     }
 
     // MARK: Evaluation

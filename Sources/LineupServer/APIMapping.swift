@@ -132,8 +132,27 @@ enum APIMapping {
                     info.card = .init(additionalProperties: try JSONDecoder().decode(
                         OpenAPIObjectContainer.self, from: JSONEncoder().encode(card)))
                 }
+                if let card = entry.trainedCard {
+                    info.metrics = .init(
+                        trainMetric: card.metrics.train, train: card.metrics.rounds.first { $0.round == card.metrics.bestRound }?.train,
+                        validationMetric: card.metrics.validation, validation: card.metrics.bestValidation,
+                        bestRound: card.metrics.bestRound, trainedAt: card.createdAt)
+                }
                 return info
             })
+    }
+
+    static func job(_ job: TrainingJob) throws -> Components.Schemas.TrainingJob {
+        Components.Schemas.TrainingJob(
+            jobId: job.id, trigger: job.trigger == "schedule" ? .schedule : .api,
+            state: Components.Schemas.TrainingJob.StatePayload(rawValue: job.state.rawValue)!, startedAt: job.startedAt,
+            finishedAt: job.finishedAt, rounds: job.rounds,
+            progress: job.progress.map {
+                .init(round: $0.round, seconds: $0.seconds, train: $0.train, validation: $0.validation)
+            },
+            version: job.card?.version,
+            card: try job.card.map { .init(additionalProperties: try JSONDecoder().decode(OpenAPIObjectContainer.self, from: $0.json())) },
+            activated: job.activated, error: job.error)
     }
 
     /// Free-form objects cross the boundary through JSON: the generated container holds

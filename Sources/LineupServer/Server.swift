@@ -11,11 +11,14 @@ import OpenAPIRuntime
 public struct Server: Sendable {
     public let configuration: Configuration
     public let engine: Engine
+    /// Background training runs (`POST /v1/models/train`, and the retraining schedule).
+    public let training: TrainingJobs
     let logger: Logger
 
     public init(configuration: Configuration, engine: Engine, logger: Logger = Logger(label: "lineup.server")) {
         self.configuration = configuration
         self.engine = engine
+        self.training = TrainingJobs(engine: engine)
         self.logger = logger
     }
 
@@ -28,7 +31,7 @@ public struct Server: Sendable {
         router.add(middleware: AuthMiddleware(
             clientTokens: configuration.clientTokens, adminTokens: configuration.adminTokens))
         router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
-        let handler = APIHandler(engine: engine, metrics: ServiceMetrics())
+        let handler = APIHandler(engine: engine, metrics: ServiceMetrics(), training: training)
         try handler.registerHandlers(
             on: router,
             configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))

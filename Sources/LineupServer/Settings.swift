@@ -48,6 +48,12 @@ public struct Settings: Sendable, Equatable {
     public var labelGrades = LabelPolicy.defaultGrades
     /// A dwell labels a widget only when it lasted at least this many seconds.
     public var labelMinDwellSeconds = 30.0
+    /// Minutes between scheduled retrainings from the impression log; 0 turns the schedule
+    /// off. A new model is activated only if it beats the serving one on the same
+    /// validation responses.
+    public var retrainIntervalMinutes = 0.0
+    /// Days of the log, up to now, each scheduled retraining learns from.
+    public var retrainWindowDays = 28.0
 
     public init() {}
 
@@ -73,6 +79,8 @@ public struct Settings: Sendable, Equatable {
         ("label_window_minutes", "LINEUP_LABEL_WINDOW_MINUTES"),
         ("label_grades", "LINEUP_LABEL_GRADES"),
         ("label_min_dwell_seconds", "LINEUP_LABEL_MIN_DWELL_SECONDS"),
+        ("retrain_interval_minutes", "LINEUP_RETRAIN_INTERVAL_MINUTES"),
+        ("retrain_window_days", "LINEUP_RETRAIN_WINDOW_DAYS"),
     ]
 
     /// Reads the config file (when given) and then the environment over the defaults.
@@ -221,6 +229,16 @@ public struct Settings: Sendable, Equatable {
             modelsDirectory = try string()
             if modelsDirectory.isEmpty { throw fail("must not be empty") }
         case "active_model": activeModel = try string()
+        case "retrain_interval_minutes":
+            guard let minutes = Double(try string()), minutes >= 0, minutes <= 525_600 else {
+                throw fail("must be a number of minutes in 0...525600 (0 turns scheduled retraining off)")
+            }
+            retrainIntervalMinutes = minutes
+        case "retrain_window_days":
+            guard let days = Double(try string()), days > 0, days <= 3_650 else {
+                throw fail("must be a number of days in (0, 3650]")
+            }
+            retrainWindowDays = days
         default:
             throw fail("is not a setting")
         }

@@ -43,23 +43,28 @@ public struct Trainer: Sendable {
 
         public init() {}
 
-        func validate() throws(TrainingError) {
+        /// Refuses settings no trainer could use, naming the parameter (XGBoost's name).
+        public func validate() throws(TrainingError) {
             guard [.binaryLogistic, .squaredError, .rankNDCG].contains(objective) else {
                 throw .invalidParameter(
-                    "objective \(objective.rawValue) is not trained (binary:logistic, reg:squarederror, rank:ndcg)")
+                    name: "objective", reason: "\(objective.rawValue) is not trained (binary:logistic, reg:squarederror, rank:ndcg)")
             }
-            guard rounds >= 1 else { throw .invalidParameter("rounds must be at least 1") }
-            guard (1...12).contains(maxDepth) else { throw .invalidParameter("max_depth must be 1...12") }
-            guard maxLeaves == 0 || maxLeaves >= 2 else { throw .invalidParameter("max_leaves must be 0 (no limit) or at least 2") }
-            guard learningRate > 0, learningRate <= 1 else { throw .invalidParameter("learning_rate must be in (0, 1]") }
-            guard lambda >= 0, gamma >= 0, minChildWeight >= 0 else {
-                throw .invalidParameter("lambda, gamma and min_child_weight must not be negative")
+            guard rounds >= 1 else { throw .invalidParameter(name: "rounds", reason: "must be at least 1") }
+            guard (1...12).contains(maxDepth) else { throw .invalidParameter(name: "max_depth", reason: "must be 1...12") }
+            guard maxLeaves == 0 || maxLeaves >= 2 else {
+                throw .invalidParameter(name: "max_leaves", reason: "must be 0 (no limit) or at least 2")
             }
-            guard (2...255).contains(maxBins) else { throw .invalidParameter("max_bin must be 2...255") }
-            guard subsample > 0, subsample <= 1 else { throw .invalidParameter("subsample must be in (0, 1]") }
-            guard columnSample > 0, columnSample <= 1 else { throw .invalidParameter("colsample_bytree must be in (0, 1]") }
-            guard earlyStoppingRounds >= 0 else { throw .invalidParameter("early_stopping_rounds must not be negative") }
-            guard (1...1000).contains(cutoff) else { throw .invalidParameter("the NDCG cut-off must be 1...1000") }
+            guard learningRate > 0, learningRate <= 1 else { throw .invalidParameter(name: "learning_rate", reason: "must be in (0, 1]") }
+            guard lambda >= 0 else { throw .invalidParameter(name: "lambda", reason: "must not be negative") }
+            guard gamma >= 0 else { throw .invalidParameter(name: "gamma", reason: "must not be negative") }
+            guard minChildWeight >= 0 else { throw .invalidParameter(name: "min_child_weight", reason: "must not be negative") }
+            guard (2...255).contains(maxBins) else { throw .invalidParameter(name: "max_bin", reason: "must be 2...255") }
+            guard subsample > 0, subsample <= 1 else { throw .invalidParameter(name: "subsample", reason: "must be in (0, 1]") }
+            guard columnSample > 0, columnSample <= 1 else {
+                throw .invalidParameter(name: "colsample_bytree", reason: "must be in (0, 1]")
+            }
+            guard earlyStoppingRounds >= 0 else { throw .invalidParameter(name: "early_stopping_rounds", reason: "must not be negative") }
+            guard (1...1000).contains(cutoff) else { throw .invalidParameter(name: "ndcg_at", reason: "must be 1...1000") }
         }
     }
 

@@ -57,6 +57,18 @@ struct Serve: AsyncParsableCommand {
         let server = Server(configuration: settings.server, engine: engine, logger: logger)
         let application = try Self.application(of: server)
         Console.line("Lineup serving \(settings.database) on http://\(settings.host):\(settings.port)")
+        let schedule: Task<Void, Never>? = settings.retrainIntervalMinutes > 0
+            ? Task.detached(priority: .background) { [training = server.training] in
+                await training.runSchedule(
+                    every: .seconds(settings.retrainIntervalMinutes * 60), window: settings.retrainWindowDays * 86_400,
+                    base: TrainingSpecification())
+            }
+            : nil
+        if schedule != nil {
+            Console.line(
+                "retraining every \(settings.retrainIntervalMinutes) min on the last \(settings.retrainWindowDays) days of the log")
+        }
+        defer { schedule?.cancel() }
         try await application.runService()
         // The server has stopped and its requests are done: write what the log still holds.
         await engine.impressions.close()

@@ -73,6 +73,7 @@ import Testing
         (#"{"label_grades": {"pin": 1.5}}"#, "label_grades"), (#"{"label_grades": {"like": 1}}"#, "label_grades"),
         (#"{"label_grades": {"pin": 11}}"#, "label_grades"), (#"{"label_window_minutes": 0}"#, "label_window_minutes"),
         (#"{"label_min_dwell_seconds": -1}"#, "label_min_dwell_seconds"),
+        (#"{"retrain_interval_minutes": -5}"#, "retrain_interval_minutes"), (#"{"retrain_window_days": 0}"#, "retrain_window_days"),
     ])
     func badLabelSettingsAreNamed(_ text: String, _ key: String) throws {
         let path = try file(text)
