@@ -35,7 +35,7 @@ extension Engine {
         // Pinned widgets that can be shown, in pin order.
         let pins = pinned.filter { matrix.contains($0) && !hidden.contains($0) && (allowed?.contains($0) ?? true) }
 
-        guard features.personalization(for: request.userId) else {
+        guard features.personalization(for: request.userId), request.ranker != .popularity else {
             let popular = userVectors.popular(k: configuration.retrievalK, among: request.candidates, in: matrix)
             let scored = popular.filter { !hidden.contains($0.id) }.map { ($0.id, $0.score, $0.score) }
             return logged(finish(requestId, .popularity, nil, scored, pins: [], k: request.k).ranking, request, at: time)
@@ -54,7 +54,7 @@ extension Engine {
         let cosine = neighbors.source != .popularity
         let candidates = retrieved.map { (itemId: $0.id, retrievalScore: cosine ? $0.score : 0) }
 
-        if let model = activeModel {
+        if request.ranker != .fallback, let model = activeModel {
             let rows = features.vectors(
                 userId: request.userId, candidates: candidates, context: request.context, at: time)
             let scores = try rows.withUnsafeBufferPointer { rows in try model.forest.predictions(rows: rows) }

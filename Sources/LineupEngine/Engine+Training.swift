@@ -111,6 +111,15 @@ extension Engine {
         return card
     }
 
+    /// Rewrites a trained model's card (the demo loop adds what serving it did).
+    public func writeCard(_ card: ModelCard) throws {
+        guard let directory = configuration.modelsDirectory else {
+            throw EngineError.invalid(ValidationError(field: "models_directory", reason: "is not set"))
+        }
+        try Self.write(card.json(), to: URL(fileURLWithPath: directory).appendingPathComponent("\(card.version).card.json"))
+        scanModels()
+    }
+
     /// Refuses a version whose model file exists: a trained model never overwrites another.
     func checkVersionFree(_ version: String) throws {
         guard let directory = configuration.modelsDirectory else { return }

@@ -106,12 +106,26 @@ public struct ModelCard: Sendable, Codable, Equatable {
         public var heldOutDays: Int
         public var arms: [Arm]
 
+        public init(description: String, heldOutDays: Int, arms: [Arm]) {
+            self.description = description
+            self.heldOutDays = heldOutDays
+            self.arms = arms
+        }
+
         public struct Arm: Sendable, Codable, Equatable {
             public var name: String
             public var sessions: Int
             public var engagementRate: Double
             public var loggedNdcg5: Double?
             public var trueNdcg5: Double
+
+            public init(name: String, sessions: Int, engagementRate: Double, loggedNdcg5: Double?, trueNdcg5: Double) {
+                self.name = name
+                self.sessions = sessions
+                self.engagementRate = engagementRate
+                self.loggedNdcg5 = loggedNdcg5
+                self.trueNdcg5 = trueNdcg5
+            }
         }
     }
 

@@ -10,10 +10,15 @@ public struct RankRequest: Sendable {
     public var context: [String: String]
     /// Whether to add feature contributions and a reason to each item.
     public var explain: Bool
+    /// Serve with this ranker instead of the best one available: `popularity`, `fallback`
+    /// (retrieval blended with popularity, even with a model active) or `twoStage` (the
+    /// fallback when no model is active). For experiments and the demo loop; a user who
+    /// opted out of personalisation gets popularity whatever this says.
+    public var ranker: Ranking.Ranker?
 
     public init(
         userId: String, surface: String, candidates: [String]? = nil, k: Int = 10, context: [String: String] = [:],
-        explain: Bool = false
+        explain: Bool = false, ranker: Ranking.Ranker? = nil
     ) {
         self.userId = userId
         self.surface = surface
@@ -21,5 +26,6 @@ public struct RankRequest: Sendable {
         self.k = k
         self.context = context
         self.explain = explain
+        self.ranker = ranker
     }
 }

@@ -65,6 +65,15 @@ public final class SQLiteStore: Store {
         try Schema.migrator.migrate(writer)
     }
 
+    /// Writes a consistent copy of the whole database to a new file at `path` (`VACUUM
+    /// INTO`), while this store stays open: how the demo loop serves several policies from
+    /// one starting point.
+    public func copy(to path: String) async throws {
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM INTO ?", arguments: [path])
+        }
+    }
+
     public func readiness() async -> Readiness {
         do {
             let done = try await writer.read { db in try Schema.migrator.hasCompletedMigrations(db) }

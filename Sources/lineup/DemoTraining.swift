@@ -9,8 +9,9 @@ import Synchronization
 /// Training data from the demo world, made the way production makes it: every simulated
 /// session is ranked by Lineup (fallback order, no model), the shown widgets' feature
 /// vectors are recorded as served, the simulated user reacts, and the reactions become the
-/// labels and feed the online features for the sessions after. Until `lineup train`
-/// exists, `models/train_default.py` trains the shipped model on these files.
+/// labels and feed the online features for the sessions after. For other libraries
+/// (`benchmarks/rank/size_model.py` trains XGBoost on it); Lineup's own loop is
+/// `lineup demo-loop`, which trains from the impression log.
 struct DemoTraining: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-training",

@@ -120,6 +120,19 @@ import Testing
         #expect(try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3)).ranker == .fallback)
     }
 
+    /// Experiments and the demo loop ask for a ranker; without a model, two-stage falls back.
+    @Test func aRequestedRankerServes() async throws {
+        let engine = try await world()
+        engine.activate(try openedModel())
+        let fallback = try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3, ranker: .fallback))
+        #expect(fallback.ranker == .fallback && fallback.modelVersion == nil)
+        let popularity = try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3, ranker: .popularity))
+        #expect(popularity.ranker == .popularity)
+        #expect(try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3, ranker: .twoStage)).ranker == .twoStage)
+        engine.activate(nil)
+        #expect(try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3, ranker: .twoStage)).ranker == .fallback)
+    }
+
     @Test func aModelOnOtherFeaturesIsRefusedWithTheDifferences() throws {
         var names = schema.names
         names[0] = "cosine"

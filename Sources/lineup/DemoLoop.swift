@@ -1,0 +1,244 @@
+import ArgumentParser
+import Foundation
+import LineupCore
+import LineupEngine
+import LineupSQLite
+import LineupSimulator
+import LineupStore
+import Synchronization
+
+/// The learning loop on the demo world, end to end: serve simulated days with the fallback
+/// order, log them, train a model on the impression log with `Engine.train` (what
+/// `lineup train` runs), then serve the held-out days after three times from the same
+/// starting point (popularity, retrieval, and the trained two-stage ranker) and compare
+/// what the simulated users did. The report goes into the model's card.
+struct DemoLoop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo-loop",
+        abstract: "Serve demo days, train on their impression log, serve the days after with each ranker; report.",
+        discussion: """
+            Days 1…--train-days are served with the fallback order (no model) and logged; the \
+            last --validation-days of them validate the training. The model is written to \
+            --models as --version with its card. The remaining days are then served three \
+            times from the same state: by popularity, by the fallback order (retrieval blended \
+            with popularity) and by the trained model, each with the same simulated users and \
+            the same random draws. Reported per ranker on those held-out days: engagement \
+            rate (engaged shown widgets / shown widgets), NDCG@5 from the impression log as \
+            `lineup eval` computes it, and true NDCG@5 (the simulator's engagement \
+            probabilities as gains, against the best order of the session's candidates). \
+            Databases go to --out.
+            """
+    )
+
+    @OptionGroup var trainer: TrainerOptions
+
+    @Option(help: "Directory for the databases; created when missing.")
+    var out: String
+
+    @Option(help: "Where the model and its card are written.")
+    var models = "models"
+
+    @Option(help: "Version of the trained model.")
+    var version = "demo-loop"
+
+    @Flag(help: "Replace a model of that version already in --models.")
+    var replace = false
+
+    @Option(help: "Seed of the world.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Widgets in the catalog.")
+    var items = 300
+
+    @Option(help: "Users.")
+    var users = 2_000
+
+    @Option(help: "Days simulated.")
+    var days = 28
+
+    @Option(help: "Days served with the fallback order and trained on; the rest are held out.")
+    var trainDays = 21
+
+    @Option(help: "The last days of the training days that validate (early stopping, the card's metrics).")
+    var validationDays = 4
+
+    func validate() throws {
+        guard items > 0, users > 0, days > 1 else { throw ValidationError("--items and --users must be positive, --days above 1") }
+        guard (1..<days).contains(trainDays) else { throw ValidationError("--train-days must be between 1 and \(days - 1)") }
+        guard (1..<trainDays).contains(validationDays) else {
+            throw ValidationError("--validation-days must be between 1 and \(trainDays - 1)")
+        }
+    }
+
+    /// What one ranker did on the days it served.
+    struct Served {
+        var sessions = 0
+        var shown = 0
+        var engaged = 0
+        var trueNDCGSum = 0.0
+    }
+
+    func run() async throws {
+        var configuration = Simulator.Configuration()
+        configuration.seed = seed
+        configuration.itemCount = items
+        configuration.userCount = users
+        configuration.days = days
+        configuration.start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01: the run does not depend on today
+        let simulator = try Simulator(configuration: configuration)
+        let directory = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if replace {
+            for file in ["\(version).json", "\(version).card.json"] {
+                try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: models).appendingPathComponent(file).path)
+            }
+        }
+        let clock = Mutex(configuration.start)
+        var engineConfiguration = Engine.Configuration()
+        engineConfiguration.maxClockSkew = 86_400
+        engineConfiguration.modelsDirectory = models
+        engineConfiguration.impressionLog.flushInterval = .seconds(3_600)
+        func database(_ name: String) -> String {
+            let path = directory.appendingPathComponent("\(name).sqlite").path
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            return path
+        }
+        let store = try SQLiteStore(configuration: .init(path: database("trained-on"), synchronous: .normal))
+        let engine = Engine(configuration: engineConfiguration, store: store, now: { clock.withLock { $0 } })
+        // Widgets are imported at the window's end, as the live demo imports them after the
+        // simulated history: their age then reads the same in training and in serving.
+        clock.withLock { $0 = configuration.start.addingTimeInterval(Double(days) * 86_400) }
+        _ = try await engine.importItems(simulator.items.map(ItemDraft.init))
+        clock.withLock { $0 = configuration.start }
+        for chunk in simulator.users.chunked(by: engine.configuration.maxBatchSize) {
+            _ = try await engine.importUsers(chunk.map(UserDraft.init))
+        }
+        let started = Date()
+        var controls: [String: UserControls] = [:]
+        let history = try await serve(
+            simulator, days: 0..<trainDays, engine: engine, ranker: .fallback, clock: clock, controls: &controls,
+            label: "fallback order", started: started)
+        await engine.impressions.flush()
+
+        var specification = TrainingSpecification()
+        specification.from = configuration.start
+        specification.to = configuration.start.addingTimeInterval(Double(trainDays) * 86_400)
+        specification.splitAt = configuration.start.addingTimeInterval(Double(trainDays - validationDays) * 86_400)
+        specification.version = version
+        specification.trainer = try trainer.configuration(base: specification.trainer, ranking: true)
+        let every = max(1, specification.trainer.rounds / 10)
+        let total = specification.trainer.rounds, objective = specification.trainer.objective
+        let cutoff = specification.trainer.cutoff
+        var card: ModelCard
+        do {
+            card = try await engine.train(specification) { round in
+                if round.round % every == 0 || round.round == 1 {
+                    Console.line("demo-loop: " + Train.progress(round, of: total, objective: objective, cutoff: cutoff))
+                }
+            }
+        } catch let error as EngineError {
+            throw ValidationError("\(error)")
+        }
+        Console.line(
+            "demo-loop: trained \(card.version) on \(card.data.train.groups) logged responses, best round "
+                + "\(card.metrics.bestRound), validation ndcg@\(cutoff) \(String(format: "%.4f", card.metrics.bestValidation ?? .nan))")
+        let snapshot = database("after-training")
+        try await store.copy(to: snapshot)
+
+        var arms: [ModelCard.LoopReport.Arm] = []
+        for (name, ranker) in [("popularity", Ranking.Ranker.popularity), ("retrieval", .fallback), ("two_stage", .twoStage)] {
+            let path = database("held-out-\(name)")
+            try FileManager.default.copyItem(atPath: snapshot, toPath: path)
+            clock.withLock { $0 = configuration.start.addingTimeInterval(Double(trainDays) * 86_400) }
+            let armStore = try SQLiteStore(configuration: .init(path: path, synchronous: .normal))
+            let armEngine = Engine(configuration: engineConfiguration, store: armStore, now: { clock.withLock { $0 } })
+            try await armEngine.warmUp()
+            armEngine.loadModels()
+            if ranker == .twoStage { try armEngine.activate(version: card.version) }
+            var armControls = controls
+            let served = try await serve(
+                simulator, days: trainDays..<days, engine: armEngine, ranker: ranker, clock: clock, controls: &armControls,
+                label: name, started: started)
+            let window = ImpressionQuery(
+                from: configuration.start.addingTimeInterval(Double(trainDays) * 86_400),
+                to: configuration.start.addingTimeInterval(Double(days) * 86_400 + 86_400))
+            let logged = try await armEngine.evaluate(window, cutoffs: [5])
+            await armEngine.impressions.close()
+            arms.append(
+                ModelCard.LoopReport.Arm(
+                    name: name, sessions: served.sessions,
+                    engagementRate: served.shown > 0 ? Double(served.engaged) / Double(served.shown) : 0,
+                    loggedNdcg5: logged.overall.cutoffs.first?.ndcg,
+                    trueNdcg5: served.sessions > 0 ? served.trueNDCGSum / Double(served.sessions) : 0))
+        }
+        await engine.impressions.close()
+        card.loop = ModelCard.LoopReport(
+            description: "Days 1–\(trainDays) of the demo world (seed \(seed), \(items) widgets, \(users) users) served by "
+                + "the fallback order and logged (\(history.sessions) sessions); the model trained on that log; days "
+                + "\(trainDays + 1)–\(days) then served by each ranker from the same state, with the same users and draws.",
+            heldOutDays: days - trainDays, arms: arms)
+        try engine.writeCard(card)
+
+        Console.line("demo-loop: held-out days \(trainDays + 1)–\(days), \(arms.first?.sessions ?? 0) sessions per ranker")
+        Console.line("ranker       engagement rate   logged NDCG@5   true NDCG@5")
+        for arm in arms {
+            Console.line(
+                arm.name.padding(toLength: 13, withPad: " ", startingAt: 0)
+                    + String(format: "%-18.4f%-16.4f%.4f", arm.engagementRate, arm.loggedNdcg5 ?? .nan, arm.trueNdcg5))
+        }
+        if let popularity = arms.first, let trained = arms.last, popularity.engagementRate > 0 {
+            Console.line(
+                "demo-loop: two-stage engagement \(String(format: "%+.1f%%", 100 * (trained.engagementRate / popularity.engagementRate - 1))) "
+                    + "over popularity; model and card in \(models)/\(card.version).json")
+        }
+    }
+
+    /// Serves `days` of planned sessions through `engine` with `ranker`, feeds the simulated
+    /// reactions back as events carrying the request id, and counts what happened.
+    private func serve(
+        _ simulator: Simulator, days: Range<Int>, engine: Engine, ranker: Ranking.Ranker, clock: borrowing Mutex<Date>,
+        controls: inout [String: UserControls], label: String, started: Date
+    ) async throws -> Served {
+        let itemsById = Dictionary(uniqueKeysWithValues: simulator.items.map { ($0.id, $0) })
+        var served = Served()
+        for day in days {
+            for session in simulator.sessions(onDay: day) {
+                clock.withLock { $0 = session.start }
+                let ranking = try await engine.rank(
+                    RankRequest(
+                        userId: session.user.id, surface: session.dashboard.id, candidates: session.candidates.map(\.id),
+                        k: session.capacity, context: ["device": session.device], ranker: ranker))
+                let shown = ranking.items.compactMap { itemsById[$0.itemId] }
+                guard !shown.isEmpty else { continue }
+                var userControls = controls[session.user.id] ?? UserControls()
+                let events = simulator.simulate(session, shown: shown, requestId: ranking.requestId, controls: &userControls)
+                controls[session.user.id] = userControls
+                served.sessions += 1
+                served.shown += shown.count
+                let engagedIds = Set(events.filter { [.open, .click, .drilldown, .export, .pin].contains($0.type) }.map(\.itemId))
+                served.engaged += shown.filter { engagedIds.contains($0.id) }.count
+                served.trueNDCGSum += Self.trueNDCG(shown: shown, candidates: session.candidates, user: session.user, in: simulator)
+                if let last = events.last?.timestamp { clock.withLock { $0 = max($0, last) } }
+                for chunk in events.chunked(by: engine.configuration.maxBatchSize) {
+                    _ = try await engine.ingest(chunk.map(EventDraft.init))
+                }
+            }
+            if (day + 1) % 7 == 0 || day + 1 == days.upperBound {
+                Console.line(
+                    "demo-loop: \(label), day \(day + 1), \(served.sessions) sessions served "
+                        + "(\(String(format: "%.0f", Date().timeIntervalSince(started))) s)")
+            }
+        }
+        return served
+    }
+
+    /// NDCG@5 of the shown order with the simulator's engagement probabilities as gains,
+    /// against the best five of all the session's candidates.
+    static func trueNDCG(shown: [Item], candidates: [Item], user: User, in simulator: Simulator) -> Double {
+        func dcg(_ gains: [Double]) -> Double {
+            gains.prefix(5).enumerated().reduce(0) { $0 + $1.element / log2(Double($1.offset + 2)) }
+        }
+        let ideal = dcg(candidates.map { simulator.attractiveness(of: $0, for: user) }.sorted(by: >))
+        return ideal > 0 ? dcg(shown.map { simulator.attractiveness(of: $0, for: user) }) / ideal : 0
+    }
+}
