@@ -98,6 +98,24 @@ import Testing
         let statistics = try await reopened.statistics()
         #expect(statistics.items == 1 && statistics.events == 1 && statistics.bytes > 0)
     }
+
+    /// A copy taken while the store is open holds every committed write, and the two then
+    /// go their own ways.
+    @Test func aCopyHoldsWhatWasCommitted() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lineup-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(configuration: .init(path: directory.appendingPathComponent("a.sqlite").path))
+        _ = try await store.upsertItem(item("w1", at: t0))
+        _ = try await store.insertEvents([event("e1")])
+        let copyPath = directory.appendingPathComponent("b.sqlite").path
+        try await store.copy(to: copyPath)
+        _ = try await store.insertEvents([event("e2")])
+        let copy = try SQLiteStore(configuration: .init(path: copyPath))
+        #expect(try await copy.item(id: "w1") != nil)
+        #expect(try await copy.events(userId: "u1").map(\.eventId) == ["e1"])
+        #expect(try await store.events(userId: "u1").count == 2)
+        await #expect(throws: (any Error).self) { try await store.copy(to: copyPath) }
+    }
 }
 
 @Suite struct JSONCodingTests {

@@ -9,7 +9,10 @@ work="$(mktemp -d)"
 port="${LINEUP_CONFORMANCE_PORT:-18080}"
 log="$work/server.log"
 
-LINEUP_ADMIN_TOKENS=conformance-admin LINEUP_CLIENT_TOKENS=conformance-client \
+# Models (and those the fuzzed POST /v1/models/train writes) live in the scratch directory.
+mkdir -p "$work/models"
+cp models/default.json models/default.card.json "$work/models/"
+LINEUP_ADMIN_TOKENS=conformance-admin LINEUP_CLIENT_TOKENS=conformance-client LINEUP_MODELS_DIRECTORY="$work/models" \
     "$binary" serve --host 127.0.0.1 --port "$port" --database "$work/lineup.sqlite" --log-level warning \
     >"$log" 2>&1 &
 server=$!

@@ -23,7 +23,10 @@ lines that write every one of the 28 features, indices 0..27.
 
 Arrays. For each split, `NAME.SPLIT.X.npy` (float32, rows x features, NaN where the LIBSVM
 line has no entry) and `NAME.SPLIT.y.npy` (float32 labels) hold exactly the values of the
-LIBSVM file: every value is written with 9 significant digits, which round-trips float32.
+LIBSVM file: every value is written as the shortest decimal that parses back to the same
+float32 (NumPy's repr), so a reader that rounds correctly (Lineup's, `float(s)`, `strtof`)
+gets identical values. Synthetic features are rounded to 3 decimals before that, which keeps
+the files small (as LightGBM's examples, which have 2-3 decimals).
 
     python3 benchmarks/train/make_data.py [--out /tmp/lineup-train-data] \
         [--examples /work/shared/datasets/lightgbm-examples]
@@ -52,8 +55,8 @@ def log(message):
 
 
 def format_values(X):
-    """Each float32 value as text that parses back to the same float32 (9 significant digits)."""
-    return np.char.mod("%.9g", X.astype(np.float64))
+    """Each float32 value as the shortest text that parses back to the same float32."""
+    return np.asarray(X, dtype=np.float32).astype(str)
 
 
 def write_libsvm(path, X, y):
@@ -156,7 +159,7 @@ def synthetic_binary(out):
     X[:, 10:20] = rng.uniform(0, 1, (n, 10))
     X[:, 20:30] = rng.exponential(1.0, (n, 10))
     X[:, 30:35] = rng.poisson(3.0, (n, 5))
-    X = X.astype(np.float32)
+    X = np.round(X.astype(np.float64), 3).astype(np.float32)
     Z = X.astype(np.float64)
     w = np.random.default_rng(SEED + 1).standard_normal(d) / np.sqrt(d)
     logit = (0.5 * Z @ w + np.sin(2 * Z[:, 0]) + Z[:, 1] * Z[:, 2] - 0.8 * np.abs(Z[:, 3])
@@ -180,7 +183,7 @@ def synthetic_rank(out):
     X[:, 30:35] = np.repeat(rng.standard_normal((groups, 5)), size, axis=0)
     X[:, 20:25] = rng.exponential(1.0, (n, 5))
     X[:, 25:30] = rng.uniform(0, 1, (n, 5))
-    X = X.astype(np.float32)
+    X = np.round(X.astype(np.float64), 3).astype(np.float32)
     Z = X.astype(np.float64)
     w = np.random.default_rng(SEED + 3).standard_normal(d) / np.sqrt(d)
     relevance = (0.6 * Z @ w + np.sin(1.5 * Z[:, 0]) + Z[:, 1] * Z[:, 30] + 0.7 * np.maximum(Z[:, 2], 0)
@@ -215,8 +218,8 @@ def main():
                       "X.npy float32 with NaN for missing",
             "seed": SEED, "datasets": datasets}
     (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-    log(f"wrote {args.out}/meta.json and {sum(len(s) for d in datasets.values() for s in d['splits'])} "
-        f"splits in {time.perf_counter() - started:.1f} s")
+    log(f"wrote {sum(len(d['splits']) for d in datasets.values())} splits of {len(datasets)} datasets and "
+        f"{args.out / 'meta.json'} in {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":
