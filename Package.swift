@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LineupEvaluationTests",
-            dependencies: ["LineupEvaluation"],
+            dependencies: ["LineupEvaluation", "LineupCore"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -34,6 +34,15 @@ public struct MetricsAccumulator: Sendable {
         recallSums = Array(repeating: 0, count: unique.count)
     }
 
+    /// Cut-offs written as `lineup eval --k` and `GET /v1/eval?k=` take them: whole numbers
+    /// in 1...1000 separated by commas, such as "1,3,5,10"; nil for anything else.
+    public static func cutoffs(parsing text: String) -> [Int]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let cutoffs = parts.compactMap { Int($0) }
+        guard !cutoffs.isEmpty, cutoffs.count == parts.count, cutoffs.allSatisfy({ (1...1000).contains($0) }) else { return nil }
+        return cutoffs
+    }
+
     /// Adds one response's shown widgets, in any order. Scores must not be NaN.
     public mutating func add(request items: [JudgedItem]) {
         let count = items.count

@@ -22,7 +22,6 @@ enum OrderedKey {
             }
         }
         var scratch = [UInt64](repeating: 0, count: count)
-        var sortedInScratch = false
         for pass in 0..<passes {
             let base = pass * radix
             // Every key in one bucket: this digit orders nothing.
@@ -35,30 +34,18 @@ enum OrderedKey {
             }
             let shift = UInt64(pass * bits)
             offsets.withUnsafeMutableBufferPointer { offsets in
-                if sortedInScratch {
-                    scratch.withUnsafeBufferPointer { source in
-                        keys.withUnsafeMutableBufferPointer { target in
-                            for key in source {
-                                let digit = Int((key >> shift) & UInt64(radix - 1))
-                                target[offsets[digit]] = key
-                                offsets[digit] += 1
-                            }
-                        }
-                    }
-                } else {
-                    keys.withUnsafeBufferPointer { source in
-                        scratch.withUnsafeMutableBufferPointer { target in
-                            for key in source {
-                                let digit = Int((key >> shift) & UInt64(radix - 1))
-                                target[offsets[digit]] = key
-                                offsets[digit] += 1
-                            }
+                keys.withUnsafeBufferPointer { source in
+                    scratch.withUnsafeMutableBufferPointer { target in
+                        for key in source {
+                            let digit = Int((key >> shift) & UInt64(radix - 1))
+                            target[offsets[digit]] = key
+                            offsets[digit] += 1
                         }
                     }
                 }
             }
-            sortedInScratch.toggle()
+            // The pass's output is the next pass's input: swapping the arrays moves no key.
+            swap(&keys, &scratch)
         }
-        if sortedInScratch { keys = scratch }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LineupAPI
 import LineupCore
 import LineupEngine
+import LineupEvaluation
 import LineupRanking
 import LineupStore
 import OpenAPIRuntime
@@ -154,9 +155,7 @@ struct APIHandler: APIProtocol {
     func evaluate(_ input: Operations.Evaluate.Input) async throws -> Operations.Evaluate.Output {
         let query = input.query
         let text = query.k ?? "1,3,5,10"
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let cutoffs = parts.compactMap { Int($0) }
-        guard cutoffs.count == parts.count, !cutoffs.isEmpty, cutoffs.allSatisfy({ (1...1000).contains($0) }) else {
+        guard let cutoffs = MetricsAccumulator.cutoffs(parsing: text) else {
             throw EngineError.invalid(ValidationError(field: "k", reason: "must list cut-offs in 1...1000 separated by commas"))
         }
         if let from = query.from, let to = query.to, to <= from {

@@ -42,9 +42,7 @@ struct Eval: AsyncParsableCommand {
     var html: String?
 
     func cutoffs() throws -> [Int] {
-        let values = k.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let cutoffs = values.compactMap { Int($0) }
-        guard !values.isEmpty, cutoffs.count == values.count, cutoffs.allSatisfy({ (1...1000).contains($0) }) else {
+        guard let cutoffs = MetricsAccumulator.cutoffs(parsing: k) else {
             throw ValidationError("--k must list cut-offs in 1...1000 separated by commas, such as 1,3,5,10")
         }
         return cutoffs

@@ -1,19 +1,9 @@
+import LineupCore
 import LineupEvaluation
 import Testing
 
 /// Properties that need no reference numbers.
 @Suite struct PropertyTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func theIdealOrderScoresOne() throws {
         var accumulator = try MetricsAccumulator(cutoffs: [1, 3, 10])
         accumulator.add(request: [
@@ -47,7 +37,7 @@ import Testing
     /// and awkward values (negatives, ±0, infinities, subnormals).
     @Test(arguments: [1, 2, 3, 4])
     func pooledAUCEqualsCountingPairs(_ seed: UInt64) {
-        var rng = Generator(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let awkward: [Double] = [-.infinity, -1e300, -2.5, -.leastNonzeroMagnitude, -0.0, 0, .leastNonzeroMagnitude, 1e-310, 3, .infinity]
         let scores = (0..<400).map { _ in
             Bool.random(using: &rng) ? awkward.randomElement(using: &rng)! : Double(Int.random(in: -50...50, using: &rng)) * 1e7
