@@ -21,48 +21,51 @@ struct FeatureBins: Sendable {
     /// Per feature, the boundary each bin ends at; index 0 (missing) unused, the last is +∞.
     let upper: [[Float]]
 
-    /// Bins `rows` at quantiles of their own values.
-    init(rows: [Float], rowCount: Int, featureCount: Int, maxBins: Int) {
+    /// Bins `rows` at quantiles of their own values, a feature per core at a time.
+    init(rows: [Float], rowCount: Int, featureCount: Int, maxBins: Int, parallel: Bool = true) {
         precondition((2...255).contains(maxBins), "between 2 and 255 bins")
         precondition(rows.count == rowCount * featureCount)
-        var upper: [[Float]] = []
-        var column = [Float]()
-        column.reserveCapacity(rowCount)
-        for feature in 0..<featureCount {
-            column.removeAll(keepingCapacity: true)
-            for row in 0..<rowCount where !rows[row * featureCount + feature].isNaN {
-                column.append(rows[row * featureCount + feature] + 0)  // + 0: −0 is +0
+        var upper = [[Float]](repeating: [], count: featureCount)
+        upper.withUnsafeMutableBufferPointer { upper in
+            Parallel.run(featureCount, parallel: parallel) { feature in
+                var column = [Float]()
+                column.reserveCapacity(rowCount)
+                for row in 0..<rowCount where !rows[row * featureCount + feature].isNaN {
+                    column.append(rows[row * featureCount + feature] + 0)  // + 0: −0 is +0
+                }
+                column.sort()
+                upper[feature] = [-.infinity] + Self.boundaries(sorted: column, maxBins: maxBins) + [.infinity]
             }
-            column.sort()
-            upper.append([-.infinity] + Self.boundaries(sorted: column, maxBins: maxBins) + [.infinity])
         }
-        self.init(rows: rows, rowCount: rowCount, featureCount: featureCount, upper: upper)
+        self.init(rows: rows, rowCount: rowCount, featureCount: featureCount, upper: upper, parallel: parallel)
     }
 
     /// Bins `rows` at the boundaries of `reference` (a validation set at the training set's).
-    init(rows: [Float], rowCount: Int, like reference: FeatureBins) {
-        self.init(rows: rows, rowCount: rowCount, featureCount: reference.featureCount, upper: reference.upper)
+    init(rows: [Float], rowCount: Int, like reference: FeatureBins, parallel: Bool = true) {
+        self.init(rows: rows, rowCount: rowCount, featureCount: reference.featureCount, upper: reference.upper, parallel: parallel)
     }
 
-    private init(rows: [Float], rowCount: Int, featureCount: Int, upper: [[Float]]) {
+    private init(rows: [Float], rowCount: Int, featureCount: Int, upper: [[Float]], parallel: Bool) {
         precondition(rows.count == rowCount * featureCount && upper.count == featureCount)
         self.rowCount = rowCount
         self.featureCount = featureCount
         self.upper = upper
         var bins = [UInt8](repeating: 0, count: rowCount * featureCount)
-        for feature in 0..<featureCount {
-            // The inner boundaries: bins 1... end at them, the last bin at +∞.
-            let boundaries = upper[feature].dropFirst().dropLast()
-            for row in 0..<rowCount {
-                let value = rows[row * featureCount + feature]
-                guard !value.isNaN else { continue }
-                // The first boundary above the value, counted from 1: its bin.
-                var low = boundaries.startIndex, high = boundaries.endIndex
-                while low < high {
-                    let middle = (low + high) / 2
-                    if value < boundaries[middle] { high = middle } else { low = middle + 1 }
+        bins.withUnsafeMutableBufferPointer { bins in
+            Parallel.run(featureCount, parallel: parallel) { feature in
+                // The inner boundaries: bins 1... end at them, the last bin at +∞.
+                let boundaries = upper[feature].dropFirst().dropLast()
+                for row in 0..<rowCount {
+                    let value = rows[row * featureCount + feature]
+                    guard !value.isNaN else { continue }
+                    // The first boundary above the value, counted from 1: its bin.
+                    var low = boundaries.startIndex, high = boundaries.endIndex
+                    while low < high {
+                        let middle = (low + high) / 2
+                        if value < boundaries[middle] { high = middle } else { low = middle + 1 }
+                    }
+                    bins[feature * rowCount + row] = UInt8(low)
                 }
-                bins[feature * rowCount + row] = UInt8(low)
             }
         }
         self.bins = bins

@@ -72,17 +72,21 @@ enum LambdaRank {
         scratch.gains.removeAll(keepingCapacity: true)
         for row in range { scratch.gains.append(exp2(Double(labels[row])) - 1) }
         let gains = scratch.gains
-        let ideal = gains.sorted(by: >).enumerated().reduce(0.0) { $0 + $1.element * scratch.discounts[$1.offset] }
+        let best = gains.sorted(by: >)
+        var ideal = 0.0, idealAtCutoff = 0.0
+        for (position, gain) in best.enumerated() {
+            ideal += gain * scratch.discounts[position]
+            if position < cutoff { idealAtCutoff += gain * scratch.discounts[position] }
+        }
         guard ideal > 0 else { return nil }
         // The current order: score descending, ties by row for determinism.
         scratch.order.removeAll(keepingCapacity: true)
         scratch.order.append(contentsOf: range)
         scratch.order.sort { margins[$0] != margins[$1] ? margins[$0] > margins[$1] : $0 < $1 }
-        scratch.rank = Array(repeating: 0, count: size)
+        if scratch.rank.count < size { scratch.rank = Array(repeating: 0, count: size) }
         for (position, row) in scratch.order.enumerated() { scratch.rank[row - start] = position }
-        var dcg = 0.0, idealAtCutoff = 0.0
+        var dcg = 0.0
         for (position, row) in scratch.order.prefix(cutoff).enumerated() { dcg += gains[row - start] * scratch.discounts[position] }
-        for (position, gain) in gains.sorted(by: >).prefix(cutoff).enumerated() { idealAtCutoff += gain * scratch.discounts[position] }
         for i in range {
             for j in range where labels[i] > labels[j] {
                 let delta = abs(

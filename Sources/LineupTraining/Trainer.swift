@@ -99,8 +99,11 @@ public struct Trainer: Sendable {
         let objective = configuration.objective
         let count = data.count
         let bins = FeatureBins(
-            rows: data.rows, rowCount: count, featureCount: data.featureCount, maxBins: configuration.maxBins)
-        let validationBins = validation.map { FeatureBins(rows: $0.rows, rowCount: $0.count, like: bins) }
+            rows: data.rows, rowCount: count, featureCount: data.featureCount, maxBins: configuration.maxBins,
+            parallel: configuration.parallel)
+        let validationBins = validation.map {
+            FeatureBins(rows: $0.rows, rowCount: $0.count, like: bins, parallel: configuration.parallel)
+        }
         let builder = TreeBuilder(
             bins: bins,
             parameters: .init(
