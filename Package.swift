@@ -122,6 +122,7 @@ let package = Package(
         .testTarget(
             name: "LineupTrainingTests",
             dependencies: ["LineupTraining", "LineupRanking", "LineupCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -182,17 +182,17 @@ def xgboost_matrix(split, threads=THREADS):
     return matrix
 
 
-def train_xgboost(dataset, **overrides):
+def train_xgboost(dataset, rounds=None, **overrides):
     """(seconds, booster): DMatrix from the arrays, then xgb.train."""
     import xgboost as xgb
 
     params = xgboost_params(dataset, **overrides)
     started = time.perf_counter()
-    booster = xgb.train(params, xgboost_matrix(dataset.train, params["nthread"]), num_boost_round=dataset.rounds)
+    booster = xgb.train(params, xgboost_matrix(dataset.train, params["nthread"]), num_boost_round=rounds or dataset.rounds)
     return time.perf_counter() - started, booster
 
 
-def train_lightgbm(dataset, absent_as_zero=False, **overrides):
+def train_lightgbm(dataset, absent_as_zero=False, rounds=None, **overrides):
     """(seconds, booster): lgb.Dataset from the arrays (NaN = missing), then lgb.train.
     With absent_as_zero, features absent from a LIBSVM line are 0 instead, as LightGBM
     reads LIBSVM files and sparse matrices (the array is made before the clock starts)."""
@@ -202,7 +202,7 @@ def train_lightgbm(dataset, absent_as_zero=False, **overrides):
     X = np.nan_to_num(dataset.train.X, nan=0.0) if absent_as_zero else dataset.train.X
     started = time.perf_counter()
     train = lgb.Dataset(X, label=dataset.train.y, group=dataset.train.groups, params=params)
-    booster = lgb.train(params, train, num_boost_round=dataset.rounds)
+    booster = lgb.train(params, train, num_boost_round=rounds or dataset.rounds)
     return time.perf_counter() - started, booster
 
 
