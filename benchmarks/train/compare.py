@@ -11,11 +11,13 @@ Lineup is run as
 
     lineup train --data TRAIN.libsvm [--group TRAIN.group] --features N --objective O
         --rounds R --max-depth 6 --learning-rate 0.1 [--lambda 1 --min-child-weight 1
-        --gamma 0 --max-bin 255 --threads 2] --out DIR/DATASET.json
+        --gamma 0 --max-bin 255 --threads T] --out DIR/DATASET.json
 
-(the bracketed options only when `lineup train --help` lists them). Two Lineup times are
+(the bracketed options only when `lineup train --help` lists them; with --threads 1 and a
+build without `--threads`, `--single-thread` instead). Two Lineup times are
 reported: the whole subprocess's wall time (reading the LIBSVM text, training, writing the
-JSON model and its card), and the time it prints on its last line, `train: N trees in X s`.
+JSON model and its card), and the time it prints on its last line, `train: N trees in X s`
+(its trainer's clock: binning and boosting, without parsing and writing).
 The peers' time is from in-memory arrays to a booster (DMatrix / Dataset, then training).
 
 On the first repeat, each Lineup model is loaded into XGBoost (`xgb.Booster(model_file=)`),
@@ -27,11 +29,11 @@ NumPy for LightGBM's, checked against Booster.eval) and scikit-learn's per-group
 
     python3 benchmarks/train/make_data.py --out /tmp/lineup-train-data
     python3 benchmarks/train/compare.py --data /tmp/lineup-train-data \\
-        [--binary .build-release/release/lineup] [--repeats 3] [--datasets rank,binary] [--json FILE]
+        [--binary .build-release/release/lineup] [--repeats 3] [--datasets rank,binary] [--threads 2]
+        [--models DIR] [--json FILE]
 """
 import argparse
 import json
-import os
 import re
 import statistics
 import subprocess
@@ -77,7 +79,17 @@ def lineup_command(binary, options, dataset, out):
     for flag, value in optional:
         if flag in options:
             command += [flag, f"{value:g}"]
+    if peers.THREADS == 1 and "--threads" not in options and "--single-thread" in options:
+        command.append("--single-thread")
     return command + ["--out", str(out)]
+
+
+def lineup_threads(options):
+    if "--threads" in options:
+        return f"--threads {peers.THREADS}"
+    if peers.THREADS == 1 and "--single-thread" in options:
+        return "--single-thread"
+    return "on all cores (its default; this build has no --threads)"
 
 
 def train_lineup(binary, options, dataset, out, rounds=None):
@@ -133,11 +145,15 @@ def main():
     parser.add_argument("--binary", type=Path, default=REPO / ".build-release/release/lineup")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--datasets", help="comma-separated subset of " + ",".join(peers.DATASETS))
+    parser.add_argument("--threads", type=int, default=peers.THREADS,
+                        help="threads for XGBoost and LightGBM, and for Lineup when it takes --threads (1: "
+                             "--single-thread); default %(default)s, the machine's cores")
     parser.add_argument("--models", type=Path, help="keep the models of the last repeat here (default: a temporary "
                                                     "directory)")
     parser.add_argument("--json", type=Path, help="also write every repeat's raw results here")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
+    peers.THREADS = args.threads
     if not args.binary.exists():
         sys.exit(f"no binary at {args.binary}: build it with `swift build -c release --product lineup`")
     datasets = peers.load_datasets(args.data, args.datasets.split(",") if args.datasets else None)
@@ -205,10 +221,10 @@ def main():
           f"scikit-learn {env['scikit-learn']}, numpy {env['numpy']}, Python {env['python']}")
     print(f"Lineup: {args.binary} (built {time.strftime('%Y-%m-%d %H:%M', time.localtime(args.binary.stat().st_mtime))}"
           f"), repository at {git_head()}; XGBoost nthread {peers.THREADS}, LightGBM num_threads {peers.THREADS}, "
-          f"Lineup {'--threads ' + str(peers.THREADS) if '--threads' in options else 'on all cores (its default)'}")
+          f"Lineup {lineup_threads(options)}")
     print(f"{args.repeats} repeat(s), each: per dataset Lineup, XGBoost, LightGBM; times are medians over repeats "
           f"(whole run {elapsed:.0f} s)")
-    print("train s: Lineup's own `train: N trees in X s`; peers: arrays -> DMatrix/Dataset -> trained booster. "
+    print("train s: Lineup's own `train: N trees in X s` (binning + boosting); peers: arrays -> DMatrix/Dataset -> trained booster. "
           "process s: the whole `lineup train` subprocess (parse LIBSVM, train, write model and card). "
           "vs XGBoost: median of per-repeat time / XGBoost's time (< 1: faster than XGBoost)")
     print("Quality: NDCG@10 = XGBoost's ndcg@10 (gain 2^label - 1, empty groups 1), with scikit-learn's "

@@ -173,10 +173,10 @@ def lightgbm_params(dataset, **overrides):
     return params
 
 
-def xgboost_matrix(split, threads=THREADS):
+def xgboost_matrix(split, threads=None):
     import xgboost as xgb
 
-    matrix = xgb.DMatrix(split.X, label=split.y, missing=np.nan, nthread=threads)
+    matrix = xgb.DMatrix(split.X, label=split.y, missing=np.nan, nthread=threads or THREADS)
     if split.groups is not None:
         matrix.set_group(split.groups)
     return matrix
@@ -368,7 +368,7 @@ def print_reference(rows):
 def run(datasets, repeats):
     print(f"CPUs: {os.cpu_count()}; " + ", ".join(f"{k} {v}" for k, v in versions().items()
                                                   if k in ("xgboost", "lightgbm", "numpy", "python")))
-    print(f"{repeats} repeats; train s = median wall time from arrays to booster; {THREADS} threads each")
+    print(f"{repeats} repeats; train s = median wall time from arrays to booster; nthread / num_threads {THREADS}")
     print()
     print("| dataset | rows | trainer | trees | train s (median) | range | quality |")
     print("|---|---:|---|---:|---:|---:|---|")
@@ -392,11 +392,13 @@ def main():
     run_parser.add_argument("--data", type=Path, default=Path("/tmp/lineup-train-data"))
     run_parser.add_argument("--repeats", type=int, default=3)
     run_parser.add_argument("--datasets", help="comma-separated subset of " + ",".join(DATASETS))
+    run_parser.add_argument("--threads", type=int, default=THREADS, help="nthread / num_threads (default %(default)s)")
     ref_parser = sub.add_parser("reference", help="reproduce the issue's reference figures on rank and binary")
     ref_parser.add_argument("--data", type=Path, default=Path("/tmp/lineup-train-data"))
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     if args.command == "run":
+        globals()["THREADS"] = args.threads
         run(load_datasets(args.data, args.datasets.split(",") if args.datasets else None), args.repeats)
     else:
         print_reference(reference(load_datasets(args.data, ["rank", "binary"])))
