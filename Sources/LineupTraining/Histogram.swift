@@ -12,14 +12,19 @@ struct Histogram {
         sums = Array(repeating: .zero, count: slots)
     }
 
+    init(sums: [SIMD2<Double>]) {
+        self.sums = sums
+    }
+
     /// The sums of each node's rows. Rows are summed in fixed chunks of at least `chunkRows`,
     /// every chunk of every node into its own histogram, shared across the cores; each
     /// node's chunks are then added in order. So the result does not depend on how many
     /// threads ran: a seed gives one model on any machine.
     static func sums(
-        of nodes: [[Int32]], rowSlots: RowSlots, slots: Int,
+        of nodes: [[Int32]], rowBins: [UInt8], width: Int,
         gradients: UnsafeBufferPointer<Float>, hessians: UnsafeBufferPointer<Float>, parallel: Bool
     ) -> [Histogram] {
+        let slots = width * TreeBuilder.stride
         // (node, rows of the chunk)
         var chunks: [(node: Int, range: Range<Int>)] = []
         for (node, rows) in nodes.enumerated() {
@@ -30,26 +35,35 @@ struct Histogram {
                 start += size
             } while start < rows.count
         }
-        var partial = [SIMD2<Double>](repeating: .zero, count: slots * chunks.count)
-        partial.withUnsafeMutableBufferPointer { partial in
+        // Each chunk zeroes its own part on its own core; the first chunk of a node then
+        // takes the sums of the others, in order, and becomes the node's histogram.
+        let partial = [SIMD2<Double>](unsafeUninitializedCapacity: slots * chunks.count) { buffer, count in
             Parallel.run(chunks.count, parallel: parallel) { chunk in
+                let into = UnsafeMutableBufferPointer(rebasing: buffer[chunk * slots..<(chunk + 1) * slots])
+                into.initialize(repeating: .zero)
                 nodes[chunks[chunk].node].withUnsafeBufferPointer { rows in
-                    let into = UnsafeMutableBufferPointer(rebasing: partial[chunk * slots..<(chunk + 1) * slots])
                     let rows = UnsafeBufferPointer(rebasing: rows[chunks[chunk].range])
-                    switch rowSlots {
-                    case .narrow(let cells, let width):
-                        accumulate(rows: rows, cells: cells, width: width, gradients: gradients, hessians: hessians, into: into)
-                    case .wide(let cells, let width):
-                        accumulate(rows: rows, cells: cells, width: width, gradients: gradients, hessians: hessians, into: into)
-                    }
+                    accumulate(rows: rows, rowBins: rowBins, width: width, gradients: gradients, hessians: hessians, into: into)
                 }
             }
+            count = slots * chunks.count
         }
-        var histograms = (0..<nodes.count).map { _ in Histogram(slots: slots) }
-        for (chunk, (node, _)) in chunks.enumerated() {
-            histograms[node].sums.withUnsafeMutableBufferPointer { sums in
-                partial.withUnsafeBufferPointer { partial in
-                    for slot in 0..<slots { sums[slot] += partial[chunk * slots + slot] }
+        var firstChunk = [Int](repeating: -1, count: nodes.count)
+        for (chunk, entry) in chunks.enumerated() where firstChunk[entry.node] < 0 { firstChunk[entry.node] = chunk }
+        var histograms = [Histogram](repeating: Histogram(slots: 0), count: nodes.count)
+        histograms.withUnsafeMutableBufferPointer { histograms in
+            partial.withUnsafeBufferPointer { partial in
+                Parallel.run(nodes.count, parallel: parallel) { node in
+                    let first = firstChunk[node]
+                    var sums = Array(partial[first * slots..<(first + 1) * slots])
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        var chunk = first + 1
+                        while chunk < chunks.count, chunks[chunk].node == node {
+                            for slot in 0..<slots { sums[slot] += partial[chunk * slots + slot] }
+                            chunk += 1
+                        }
+                    }
+                    histograms[node] = Histogram(sums: sums)
                 }
             }
         }
@@ -60,18 +74,18 @@ struct Histogram {
     static let chunkRows = 8_192
     static let maxChunks = 16
 
-    private static func accumulate<Slot: FixedWidthInteger>(
-        rows: UnsafeBufferPointer<Int32>, cells: [Slot], width: Int,
+    private static func accumulate(
+        rows: UnsafeBufferPointer<Int32>, rowBins: [UInt8], width: Int,
         gradients: UnsafeBufferPointer<Float>, hessians: UnsafeBufferPointer<Float>,
         into sums: UnsafeMutableBufferPointer<SIMD2<Double>>
     ) {
-        cells.withUnsafeBufferPointer { cells in
+        rowBins.withUnsafeBufferPointer { rowBins in
             let sums = sums.baseAddress!
             for row in rows {
                 let index = Int(row)
                 let pair = SIMD2(Double(gradients[index]), Double(hessians[index]))
-                let slots = cells.baseAddress! + index * width
-                for feature in 0..<width { sums[Int(slots[feature])] += pair }
+                let bins = rowBins.baseAddress! + index * width
+                for feature in 0..<width { sums[feature &<< 8 | Int(bins[feature])] += pair }
             }
         }
     }

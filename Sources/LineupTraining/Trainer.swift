@@ -229,16 +229,33 @@ public struct Trainer: Sendable {
                 margins: margins, labels: data.labels, groups: data.groups ?? [count], cutoff: configuration.cutoff,
                 parallel: configuration.parallel, gradients: &gradients, hessians: &hessians)
         case .binaryLogistic:
-            var loss = 0.0
-            for row in 0..<count {
-                let p = Objective.sigmoid(margins[row])
-                let label = data.labels[row]
-                gradients[row] = p - label
-                hessians[row] = max(p * (1 - p), 1e-16)
-                let q = Double(min(max(p, 1e-15), 1 - 1e-15))
-                loss -= label == 1 ? Foundation.log(q) : Foundation.log(1 - q)
+            // Chunks across the cores; their losses are added in chunk order.
+            let chunkRows = 16_384
+            let chunks = (count + chunkRows - 1) / chunkRows
+            var losses = [Double](repeating: 0, count: chunks)
+            data.labels.withUnsafeBufferPointer { labels in
+                margins.withUnsafeBufferPointer { margins in
+                    gradients.withUnsafeMutableBufferPointer { gradients in
+                        hessians.withUnsafeMutableBufferPointer { hessians in
+                            losses.withUnsafeMutableBufferPointer { losses in
+                                Parallel.run(chunks, parallel: configuration.parallel) { chunk in
+                                    var loss = 0.0
+                                    for row in chunk * chunkRows..<min(count, (chunk + 1) * chunkRows) {
+                                        let p = Objective.sigmoid(margins[row])
+                                        let label = labels[row]
+                                        gradients[row] = p - label
+                                        hessians[row] = max(p * (1 - p), 1e-16)
+                                        let q = Double(min(max(p, 1e-15), 1 - 1e-15))
+                                        loss -= label == 1 ? Foundation.log(q) : Foundation.log(1 - q)
+                                    }
+                                    losses[chunk] = loss
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            return loss / Double(count)
+            return losses.reduce(0, +) / Double(count)
         default:
             var loss = 0.0
             for row in 0..<count {

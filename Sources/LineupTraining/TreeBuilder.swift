@@ -27,25 +27,27 @@ struct TreeBuilder {
 
     let bins: FeatureBins
     let parameters: Parameters
-    /// Where each feature's bins start in a histogram.
-    private let offsets: [Int32]
-    private let slots: Int
-    /// Row-major, each cell's histogram slot (its feature's offset plus its bin): the
-    /// histogram pass reads a row's gradient once, then one slot per feature, side by side.
-    private let rowSlots: RowSlots
+    /// Every feature has 256 slots in a histogram (bin numbers are bytes), so a cell's slot
+    /// is its feature times 256 plus its bin: no table to look up in the innermost loop.
+    static let stride = 256
+    private var slots: Int { bins.featureCount * Self.stride }
+    /// Row-major, each row's bins side by side: the histogram pass reads a row's gradient
+    /// once, then its bins, one cache line for up to 64 features.
+    private let rowBins: [UInt8]
 
     init(bins: FeatureBins, parameters: Parameters) {
         self.bins = bins
         self.parameters = parameters
-        var offsets: [Int32] = []
-        var total = 0
-        for feature in 0..<bins.featureCount {
-            offsets.append(Int32(total))
-            total += bins.binCount(feature)
+        let rows = bins.rowCount, width = bins.featureCount
+        var rowBins = [UInt8](repeating: 0, count: rows * width)
+        bins.bins.withUnsafeBufferPointer { columns in
+            rowBins.withUnsafeMutableBufferPointer { rowBins in
+                Parallel.run(width, parallel: parameters.parallel) { feature in
+                    for row in 0..<rows { rowBins[row * width + feature] = columns[feature * rows + row] }
+                }
+            }
         }
-        self.offsets = offsets
-        slots = total
-        rowSlots = RowSlots(bins: bins, offsets: offsets, slots: total)
+        self.rowBins = rowBins
     }
 
     struct Split {
@@ -168,8 +170,27 @@ struct TreeBuilder {
         return (GrownTree(tree: tree, splitBin: nodes.splitBin), leafOfRow)
     }
 
-    /// A node's rows, in order, split by where `split` sends them.
+    /// A node's rows, in order, split by where `split` sends them. Large nodes are split in
+    /// chunks across the cores and the pieces joined in order: the same lists either way.
     private func partition(_ rows: [Int32], by split: Split) -> (left: [Int32], right: [Int32]) {
+        let chunkRows = 32_768
+        guard rows.count > chunkRows, parameters.parallel else {
+            return rows.withUnsafeBufferPointer { partition($0, by: split) }
+        }
+        let chunks = (rows.count + chunkRows - 1) / chunkRows
+        var pieces = [(left: [Int32], right: [Int32])](repeating: ([], []), count: chunks)
+        pieces.withUnsafeMutableBufferPointer { pieces in
+            rows.withUnsafeBufferPointer { rows in
+                Parallel.run(chunks, parallel: true) { chunk in
+                    let range = chunk * chunkRows..<min(rows.count, (chunk + 1) * chunkRows)
+                    pieces[chunk] = partition(UnsafeBufferPointer(rebasing: rows[range]), by: split)
+                }
+            }
+        }
+        return (pieces.flatMap(\.left), pieces.flatMap(\.right))
+    }
+
+    private func partition(_ rows: UnsafeBufferPointer<Int32>, by split: Split) -> (left: [Int32], right: [Int32]) {
         // Both sides written every time and the one that keeps the row advanced: no branch
         // for the processor to mispredict on a split that halves the rows at random.
         var left = [Int32](repeating: 0, count: rows.count), right = [Int32](repeating: 0, count: rows.count)
@@ -201,7 +222,7 @@ struct TreeBuilder {
         gradients.withUnsafeBufferPointer { gradients in
             hessians.withUnsafeBufferPointer { hessians in
                 Histogram.sums(
-                    of: nodes, rowSlots: rowSlots, slots: slots, gradients: gradients, hessians: hessians,
+                    of: nodes, rowBins: rowBins, width: bins.featureCount, gradients: gradients, hessians: hessians,
                     parallel: parameters.parallel)
             }
         }
@@ -216,7 +237,7 @@ struct TreeBuilder {
         var bestGain = parameters.gamma
         histogram.sums.withUnsafeBufferPointer { sums in
             for feature in features {
-                let offset = Int(offsets[feature])
+                let offset = feature * Self.stride
                 let count = bins.binCount(feature)
                 let missing = sums[offset]
                 var left = SIMD2<Double>.zero
