@@ -21,10 +21,9 @@ struct Histogram {
     /// node's chunks are then added in order. So the result does not depend on how many
     /// threads ran: a seed gives one model on any machine.
     static func sums(
-        of nodes: [[Int32]], rowBins: [UInt8], width: Int,
+        of nodes: [[Int32]], rowBins: [UInt8], width: Int, offsets: [Int32], slots: Int,
         gradients: UnsafeBufferPointer<Float>, hessians: UnsafeBufferPointer<Float>, parallel: Bool
     ) -> [Histogram] {
-        let slots = width * TreeBuilder.stride
         // (node, rows of the chunk)
         var chunks: [(node: Int, range: Range<Int>)] = []
         for (node, rows) in nodes.enumerated() {
@@ -43,7 +42,9 @@ struct Histogram {
                 into.initialize(repeating: .zero)
                 nodes[chunks[chunk].node].withUnsafeBufferPointer { rows in
                     let rows = UnsafeBufferPointer(rebasing: rows[chunks[chunk].range])
-                    accumulate(rows: rows, rowBins: rowBins, width: width, gradients: gradients, hessians: hessians, into: into)
+                    accumulate(
+                        rows: rows, rowBins: rowBins, width: width, offsets: offsets, gradients: gradients, hessians: hessians,
+                        into: into)
                 }
             }
             count = slots * chunks.count
@@ -75,17 +76,19 @@ struct Histogram {
     static let maxChunks = 16
 
     private static func accumulate(
-        rows: UnsafeBufferPointer<Int32>, rowBins: [UInt8], width: Int,
+        rows: UnsafeBufferPointer<Int32>, rowBins: [UInt8], width: Int, offsets: [Int32],
         gradients: UnsafeBufferPointer<Float>, hessians: UnsafeBufferPointer<Float>,
         into sums: UnsafeMutableBufferPointer<SIMD2<Double>>
     ) {
         rowBins.withUnsafeBufferPointer { rowBins in
-            let sums = sums.baseAddress!
-            for row in rows {
-                let index = Int(row)
-                let pair = SIMD2(Double(gradients[index]), Double(hessians[index]))
-                let bins = rowBins.baseAddress! + index * width
-                for feature in 0..<width { sums[feature &<< 8 | Int(bins[feature])] += pair }
+            offsets.withUnsafeBufferPointer { offsets in
+                let sums = sums.baseAddress!
+                for row in rows {
+                    let index = Int(row)
+                    let pair = SIMD2(Double(gradients[index]), Double(hessians[index]))
+                    let bins = rowBins.baseAddress! + index * width
+                    for feature in 0..<width { sums[Int(offsets[feature]) &+ Int(bins[feature])] += pair }
+                }
             }
         }
     }

@@ -27,10 +27,11 @@ struct TreeBuilder {
 
     let bins: FeatureBins
     let parameters: Parameters
-    /// Every feature has 256 slots in a histogram (bin numbers are bytes), so a cell's slot
-    /// is its feature times 256 plus its bin: no table to look up in the innermost loop.
-    static let stride = 256
-    private var slots: Int { bins.featureCount * Self.stride }
+    /// Where each feature's bins start in a histogram: features end to end, each taking as
+    /// many slots as it has bins (a wide, sparse table of 300 features of a few values each
+    /// then makes small histograms).
+    private let offsets: [Int32]
+    private let slots: Int
     /// Row-major, each row's bins side by side: the histogram pass reads a row's gradient
     /// once, then its bins, one cache line for up to 64 features.
     private let rowBins: [UInt8]
@@ -48,6 +49,14 @@ struct TreeBuilder {
             }
         }
         self.rowBins = rowBins
+        var offsets: [Int32] = []
+        var total = 0
+        for feature in 0..<width {
+            offsets.append(Int32(total))
+            total += bins.binCount(feature)
+        }
+        self.offsets = offsets
+        slots = total
     }
 
     struct Split {
@@ -222,7 +231,8 @@ struct TreeBuilder {
         gradients.withUnsafeBufferPointer { gradients in
             hessians.withUnsafeBufferPointer { hessians in
                 Histogram.sums(
-                    of: nodes, rowBins: rowBins, width: bins.featureCount, gradients: gradients, hessians: hessians,
+                    of: nodes, rowBins: rowBins, width: bins.featureCount, offsets: offsets, slots: slots,
+                    gradients: gradients, hessians: hessians,
                     parallel: parameters.parallel)
             }
         }
@@ -237,7 +247,7 @@ struct TreeBuilder {
         var bestGain = parameters.gamma
         histogram.sums.withUnsafeBufferPointer { sums in
             for feature in features {
-                let offset = feature * Self.stride
+                let offset = Int(offsets[feature])
                 let count = bins.binCount(feature)
                 let missing = sums[offset]
                 var left = SIMD2<Double>.zero
