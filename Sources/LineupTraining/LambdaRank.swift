@@ -4,7 +4,8 @@ import Foundation
 /// LambdaMART: An Overview", 2010): within each query group, every pair of rows with
 /// different labels pulls the better one up and the other down by σ(s_j − s_i), weighted
 /// by |ΔNDCG|, the change in the group's NDCG if the two swapped places in the current
-/// order (gains 2^label − 1).
+/// order (gains 2^label − 1). Each group's lambdas are then normalised as XGBoost's and
+/// LightGBM's are.
 enum LambdaRank {
     /// Fills the gradients and hessians of every row from its query group, and returns the
     /// mean NDCG@`cutoff` of the current order over the groups with a relevant row (ties
@@ -87,6 +88,7 @@ enum LambdaRank {
         for (position, row) in scratch.order.enumerated() { scratch.rank[row - start] = position }
         var dcg = 0.0
         for (position, row) in scratch.order.prefix(cutoff).enumerated() { dcg += gains[row - start] * scratch.discounts[position] }
+        var lambdaSum = 0.0
         for i in range {
             for j in range where labels[i] > labels[j] {
                 let delta = abs(
@@ -99,6 +101,17 @@ enum LambdaRank {
                 gradients[j] += lambda
                 hessians[i] += weight
                 hessians[j] += weight
+                lambdaSum += Double(lambda)
+            }
+        }
+        // Scaled by log2(1 + Σλ)/Σλ, as XGBoost (`lambdarank_normalization`) and LightGBM
+        // (`lambdarank_norm`) do by default: a group with many mis-ordered pairs does not
+        // outweigh the others linearly.
+        if lambdaSum > 0 {
+            let scale = Float(log2(1 + lambdaSum) / lambdaSum)
+            for row in range {
+                gradients[row] *= scale
+                hessians[row] *= scale
             }
         }
         return idealAtCutoff > 0 ? dcg / idealAtCutoff : 0
