@@ -44,29 +44,14 @@ struct DemoLoop: AsyncParsableCommand {
     @Flag(help: "Replace a model of that version already in --models.")
     var replace = false
 
-    @Option(help: "Seed of the world.")
-    var seed: UInt64 = 42
-
-    @Option(help: "Widgets in the catalog.")
-    var items = 300
-
-    @Option(help: "Users.")
-    var users = 2_000
-
-    @Option(help: "Days simulated.")
-    var days = 28
-
-    @Option(help: "Days served with the fallback order and trained on; the rest are held out.")
-    var trainDays = 21
+    @OptionGroup var world: DemoWorldOptions
 
     @Option(help: "The last days of the training days that validate (early stopping, the card's metrics).")
     var validationDays = 4
 
     func validate() throws {
-        guard items > 0, users > 0, days > 1 else { throw ValidationError("--items and --users must be positive, --days above 1") }
-        guard (1..<days).contains(trainDays) else { throw ValidationError("--train-days must be between 1 and \(days - 1)") }
-        guard (1..<trainDays).contains(validationDays) else {
-            throw ValidationError("--validation-days must be between 1 and \(trainDays - 1)")
+        guard (1..<world.trainDays).contains(validationDays) else {
+            throw ValidationError("--validation-days must be between 1 and \(world.trainDays - 1)")
         }
     }
 
@@ -79,13 +64,9 @@ struct DemoLoop: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = Simulator.Configuration()
-        configuration.seed = seed
-        configuration.itemCount = items
-        configuration.userCount = users
-        configuration.days = days
-        configuration.start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01: the run does not depend on today
-        let simulator = try Simulator(configuration: configuration)
+        let simulator = try world.simulator()
+        let configuration = simulator.configuration
+        let days = world.days, trainDays = world.trainDays
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if replace {
@@ -105,14 +86,7 @@ struct DemoLoop: AsyncParsableCommand {
         }
         let store = try SQLiteStore(configuration: .init(path: database("trained-on"), synchronous: .normal))
         let engine = Engine(configuration: engineConfiguration, store: store, now: { clock.withLock { $0 } })
-        // Widgets are imported at the window's end, as the live demo imports them after the
-        // simulated history: their age then reads the same in training and in serving.
-        clock.withLock { $0 = configuration.start.addingTimeInterval(Double(days) * 86_400) }
-        _ = try await engine.importItems(simulator.items.map(ItemDraft.init))
-        clock.withLock { $0 = configuration.start }
-        for chunk in simulator.users.chunked(by: engine.configuration.maxBatchSize) {
-            _ = try await engine.importUsers(chunk.map(UserDraft.init))
-        }
+        try await world.load(simulator, into: engine, clock: clock)
         let started = Date()
         var controls: [String: UserControls] = [:]
         let history = try await serve(
@@ -173,7 +147,7 @@ struct DemoLoop: AsyncParsableCommand {
         }
         await engine.impressions.close()
         card.loop = ModelCard.LoopReport(
-            description: "Days 1–\(trainDays) of the demo world (seed \(seed), \(items) widgets, \(users) users) served by "
+            description: "Days 1–\(trainDays) of the demo world (seed \(world.seed), \(world.items) widgets, \(world.users) users) served by "
                 + "the fallback order and logged (\(history.sessions) sessions); the model trained on that log; days "
                 + "\(trainDays + 1)–\(days) then served by each ranker from the same state, with the same users and draws.",
             heldOutDays: days - trainDays, arms: arms)

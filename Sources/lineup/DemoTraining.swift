@@ -28,49 +28,18 @@ struct DemoTraining: AsyncParsableCommand {
     @Option(help: "Directory for the files; created when missing.")
     var out: String
 
-    @Option(help: "Seed of the world.")
-    var seed: UInt64 = 42
-
-    @Option(help: "Widgets in the catalog.")
-    var items = 300
-
-    @Option(help: "Users.")
-    var users = 2_000
-
-    @Option(help: "Days simulated.")
-    var days = 28
-
-    @Option(help: "Days that go to train.libsvm; the rest go to valid.libsvm.")
-    var trainDays = 21
-
-    func validate() throws {
-        guard items > 0, users > 0, days > 1 else { throw ValidationError("--items and --users must be positive, --days above 1") }
-        guard (1..<days).contains(trainDays) else { throw ValidationError("--train-days must be between 1 and \(days - 1)") }
-    }
+    @OptionGroup var world: DemoWorldOptions
 
     func run() async throws {
-        var configuration = Simulator.Configuration()
-        configuration.seed = seed
-        configuration.itemCount = items
-        configuration.userCount = users
-        configuration.days = days
-        configuration.start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01, fixed: the files do not depend on today
-        let simulator = try Simulator(configuration: configuration)
+        let simulator = try world.simulator()
+        let configuration = simulator.configuration
+        let days = world.days, trainDays = world.trainDays, seed = world.seed
         let clock = Mutex(configuration.start)
         var engineConfiguration = Engine.Configuration()
         engineConfiguration.maxClockSkew = 86_400
         let engine = Engine(
             configuration: engineConfiguration, store: try SQLiteStore(), now: { clock.withLock { $0 } })
-        // The live demo (`serve --demo`) imports its widgets when it starts, after the
-        // simulated history, so their age is 0 there; importing them at the window's end
-        // here gives the training rows the same age, instead of an age that stands in for
-        // the simulated day.
-        clock.withLock { $0 = configuration.start.addingTimeInterval(Double(days) * 86_400) }
-        _ = try await engine.importItems(simulator.items.map(ItemDraft.init))
-        clock.withLock { $0 = configuration.start }
-        for chunk in simulator.users.chunked(by: engine.configuration.maxBatchSize) {
-            _ = try await engine.importUsers(chunk.map(UserDraft.init))
-        }
+        try await world.load(simulator, into: engine, clock: clock)
         let itemsById = Dictionary(uniqueKeysWithValues: simulator.items.map { ($0.id, $0) })
 
         let directory = URL(fileURLWithPath: out)
@@ -126,7 +95,7 @@ struct DemoTraining: AsyncParsableCommand {
         try texts[0].write(to: directory.appendingPathComponent("train.libsvm"), atomically: true, encoding: .utf8)
         try texts[1].write(to: directory.appendingPathComponent("valid.libsvm"), atomically: true, encoding: .utf8)
         let meta: [String: Any] = [
-            "schema_version": schema.version, "features": schema.names, "seed": seed, "items": items, "users": users,
+            "schema_version": schema.version, "features": schema.names, "seed": seed, "items": world.items, "users": world.users,
             "days": days, "train_days": trainDays, "window_start": ISO8601DateFormatter().string(from: configuration.start),
             "served_by": "fallback order (retrieval blended with popularity), no model",
             "train": ["rows": rows[0], "groups": groups[0], "positives": positives[0]],
