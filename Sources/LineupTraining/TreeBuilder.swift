@@ -115,9 +115,20 @@ struct TreeBuilder {
         for depth in 0...parameters.maxDepth {
             var splits = [Split?](repeating: nil, count: level.count)
             if depth < parameters.maxDepth {
-                splits.withUnsafeMutableBufferPointer { splits in
-                    Parallel.run(level.count, parallel: parameters.parallel && level.count > 1) { index in
-                        splits[index] = bestSplit(level[index].histogram, g: level[index].g, h: level[index].h, features: features)
+                // Every node's features in groups of eight, each group a task: the root alone
+                // keeps both cores busy. A node takes the first of its groups' best splits
+                // with the largest gain, as one pass over its features in order would.
+                let groups = stride(from: 0, to: features.count, by: 8).map { Array(features[$0..<min(features.count, $0 + 8)]) }
+                var candidates = [Split?](repeating: nil, count: level.count * groups.count)
+                candidates.withUnsafeMutableBufferPointer { candidates in
+                    Parallel.run(candidates.count, parallel: parameters.parallel) { task in
+                        let open = level[task / groups.count]
+                        candidates[task] = bestSplit(open.histogram, g: open.g, h: open.h, features: groups[task % groups.count])
+                    }
+                }
+                for index in level.indices {
+                    for candidate in candidates[(index * groups.count)..<((index + 1) * groups.count)] {
+                        if let candidate, candidate.gain > (splits[index]?.gain ?? -.infinity) { splits[index] = candidate }
                     }
                 }
             }
