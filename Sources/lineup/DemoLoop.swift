@@ -8,8 +8,7 @@ import LineupStore
 import Synchronization
 
 /// The learning loop on the demo world, end to end: serve simulated days with the fallback
-/// order, log them, train a model on the impression log with `Engine.train` (what
-/// `lineup train` runs), then serve the held-out days after three times from the same
+/// order, log them, train a model on the impression log by running `lineup train`, then serve the held-out days after three times from the same
 /// starting point (popularity, retrieval, and the trained two-stage ranker) and compare
 /// what the simulated users did. The report goes into the model's card.
 struct DemoLoop: AsyncParsableCommand {
@@ -94,28 +93,12 @@ struct DemoLoop: AsyncParsableCommand {
             label: "fallback order", started: started)
         await engine.impressions.flush()
 
-        var specification = TrainingSpecification()
-        specification.from = configuration.start
-        specification.to = configuration.start.addingTimeInterval(Double(trainDays) * 86_400)
-        specification.splitAt = configuration.start.addingTimeInterval(Double(trainDays - validationDays) * 86_400)
-        specification.version = version
-        specification.trainer = try trainer.configuration(base: specification.trainer, ranking: true)
-        let every = max(1, specification.trainer.rounds / 10)
-        let total = specification.trainer.rounds, objective = specification.trainer.objective
-        let cutoff = specification.trainer.cutoff
-        var card: ModelCard
-        do {
-            card = try await engine.train(specification) { round in
-                if round.round % every == 0 || round.round == 1 {
-                    Console.line("demo-loop: " + Train.progress(round, of: total, objective: objective, cutoff: cutoff))
-                }
-            }
-        } catch let error as EngineError {
-            throw ValidationError("\(error)")
-        }
-        Console.line(
-            "demo-loop: trained \(card.version) on \(card.data.train.groups) logged responses, best round "
-                + "\(card.metrics.bestRound), validation ndcg@\(cutoff) \(String(format: "%.4f", card.metrics.bestValidation ?? .nan))")
+        let trainedFrom = configuration.start
+        let trainedTo = configuration.start.addingTimeInterval(Double(trainDays) * 86_400)
+        let splitAt = configuration.start.addingTimeInterval(Double(trainDays - validationDays) * 86_400)
+        var card = try train(
+            database: directory.appendingPathComponent("trained-on.sqlite").path, from: trainedFrom, to: trainedTo,
+            splitAt: splitAt)
         let snapshot = database("after-training")
         try await store.copy(to: snapshot)
 
@@ -164,6 +147,38 @@ struct DemoLoop: AsyncParsableCommand {
             Console.line(
                 "demo-loop: two-stage engagement \(String(format: "%+.1f%%", 100 * (trained.engagementRate / popularity.engagementRate - 1))) "
                     + "over popularity; model and card in \(models)/\(card.version).json")
+        }
+    }
+
+    /// Runs `lineup train` on the served days' log, as its own process: the shipped model is
+    /// then made by the command a user runs, flags and all. It trains against the served
+    /// fallback order (no active model) and writes into --models.
+    private func train(database: String, from: Date, to: Date, splitAt: Date) throws -> ModelCard {
+        let instant = Date.ISO8601FormatStyle()
+        let arguments =
+            [
+                "train", "--database", database, "--from", from.formatted(instant), "--to", to.formatted(instant),
+                "--split-at", splitAt.formatted(instant), "--version", version,
+            ] + trainer.arguments
+        Console.line("demo-loop: LINEUP_MODELS_DIRECTORY=\(models) LINEUP_ACTIVE_MODEL= lineup " + arguments.joined(separator: " "))
+        let process = Process()
+        process.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LINEUP_CONFIG"] = nil
+        environment["LINEUP_MODELS_DIRECTORY"] = models
+        environment["LINEUP_ACTIVE_MODEL"] = ""
+        process.environment = environment
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("lineup train exited with status \(process.terminationStatus); nothing was served after it")
+        }
+        let cardPath = URL(fileURLWithPath: models).appendingPathComponent("\(version).card.json")
+        do {
+            return try ModelCard(json: Data(contentsOf: cardPath))
+        } catch {
+            throw ValidationError("cannot read the card lineup train wrote at \(cardPath.path): \(error)")
         }
     }
 

@@ -106,9 +106,7 @@ struct Train: AsyncParsableCommand {
         specification.validationShare = validationShare
         specification.version = version
         specification.trainer = try trainer.configuration(base: specification.trainer, ranking: true)
-        var engineConfiguration = settings.engine
-        engineConfiguration.activeModel = settings.activeModel
-        let engine = Engine(configuration: engineConfiguration, store: try SQLiteStore(configuration: settings.store))
+        let engine = Engine(configuration: settings.engine, store: try SQLiteStore(configuration: settings.store))
         engine.loadModels()
         let total = specification.trainer.rounds, every = reportEvery
         let objective = specification.trainer.objective, cutoff = specification.trainer.cutoff

@@ -51,6 +51,21 @@ struct TrainerOptions: ParsableArguments {
     @Flag(help: "Train on one core (the model is the same either way).")
     var singleThread = false
 
+    /// The given flags again, as `lineup train` reads them: the demo loop hands its trainer
+    /// flags on to that command.
+    var arguments: [String] {
+        let given: [(String, String?)] = [
+            ("--objective", objective), ("--rounds", rounds.map(String.init)), ("--max-depth", maxDepth.map(String.init)),
+            ("--max-leaves", maxLeaves.map(String.init)), ("--learning-rate", learningRate.map { "\($0)" }),
+            ("--lambda", lambda.map { "\($0)" }), ("--gamma", gamma.map { "\($0)" }),
+            ("--min-child-weight", minChildWeight.map { "\($0)" }), ("--max-bin", maxBin.map(String.init)),
+            ("--subsample", subsample.map { "\($0)" }), ("--colsample-bytree", colsampleBytree.map { "\($0)" }),
+            ("--early-stopping-rounds", earlyStoppingRounds.map(String.init)), ("--ndcg-at", ndcgAt.map(String.init)),
+            ("--seed", seed.map(String.init)),
+        ]
+        return given.flatMap { flag, value in value.map { [flag, $0] } ?? [] } + (singleThread ? ["--single-thread"] : [])
+    }
+
     /// `base` with every given flag applied.
     func configuration(base: Trainer.Configuration, ranking: Bool) throws -> Trainer.Configuration {
         var configuration = base
