@@ -30,18 +30,18 @@ let package = Package(
         // Stage 1: the embedding matrix, exact cosine top-K through BLAS, content embeddings.
         .target(name: "LineupRetrieval", dependencies: ["CBLAS", "LineupCore"], swiftSettings: swiftSettings),
         // The storage seam: protocols only, so the engine never sees a database.
-        .target(name: "LineupStore", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
+        .target(name: "LineupStore", dependencies: ["LineupCore", "LineupBandit"], swiftSettings: swiftSettings),
         // The embedded default store: SQLite through GRDB, WAL, append-only migrations.
         .target(
             name: "LineupSQLite",
-            dependencies: ["LineupCore", "LineupStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LineupCore", "LineupStore", "LineupBandit", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The request flow: validation, catalog, users, event ingestion, retrieval.
         .target(
             name: "LineupEngine",
             dependencies: [
-                "LineupCore", "LineupStore", "LineupRetrieval", "LineupRanking", "LineupEvaluation", "LineupTraining",
+                "LineupCore", "LineupStore", "LineupRetrieval", "LineupRanking", "LineupEvaluation", "LineupTraining", "LineupBandit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -58,6 +58,7 @@ let package = Package(
             name: "LineupServer",
             dependencies: [
                 "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupAPI", "LineupRetrieval", "LineupEvaluation", "LineupRanking",
+                "LineupBandit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -75,10 +76,12 @@ let package = Package(
         .target(name: "LineupEvaluation", swiftSettings: swiftSettings),
         // A deterministic synthetic world: BI widgets, users with latent tastes, a position-biased click model.
         .target(name: "LineupSimulator", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
+        // Layout exploration: Beta-Bernoulli Thompson sampling, propensities, off-policy estimates.
+        .target(name: "LineupBandit", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "lineup",
             dependencies: [
-                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupServer", "LineupSimulator",
+                "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupServer", "LineupSimulator", "LineupBandit",
                 "LineupRetrieval", "LineupRanking", "LineupEvaluation", "LineupTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

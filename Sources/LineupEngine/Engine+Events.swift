@@ -23,6 +23,10 @@ extension Engine {
         let inserted = insertion.inserted.map { events[$0] }
         userVectors.record(inserted)
         features.record(inserted)
+        // Rewards for the layouts of the responses these events engaged with, now rather
+        // than when their window closes.
+        let rewarding = Set(inserted.filter { bandit.configuration.rewardTypes.contains($0.type) }.compactMap(\.requestId))
+        if !rewarding.isEmpty { try await settleLayouts(requestIds: rewarding.sorted()) }
         return insertion.counts
     }
 }

@@ -81,9 +81,9 @@ extension Engine {
         return logged(ranking, request, at: time, rowIndices: Array(shown.indices), rows: rows)
     }
 
-    /// Appends the response to the impression log, with the feature vector of each returned
-    /// widget (popularity answers, for users who turned personalisation off, carry none);
-    /// returns it unchanged.
+    /// Chooses the response's layout, then appends the response to the impression log, with
+    /// the feature vector of each returned widget (popularity answers, for users who turned
+    /// personalisation off, carry none) and the layout's propensity.
     private func logged(
         _ ranking: Ranking, _ request: RankRequest, at time: Date, rowIndices: [Int] = [], rows: [Float] = []
     ) -> Ranking {
@@ -95,10 +95,14 @@ extension Engine {
                 itemId: item.itemId, position: item.position, score: item.score, retrievalScore: item.retrievalScore,
                 pinned: item.pinned, features: features)
         }
+        var ranking = ranking
+        let segment = bandit.segment(context: request.context, role: features.role(of: request.userId))
+        ranking.layout = bandit.decide(surface: request.surface, segment: segment, at: time)
         impressions.append(Impression(
             requestId: ranking.requestId, time: time, userId: request.userId, surface: request.surface,
             context: request.context, ranker: ranking.ranker.rawValue, modelVersion: ranking.modelVersion,
-            schemaVersion: OnlineFeatures.schema.version, items: items))
+            layoutArm: ranking.layout?.arm, layoutPropensity: ranking.layout?.propensity,
+            layoutSegment: ranking.layout.map { _ in segment }, schemaVersion: OnlineFeatures.schema.version, items: items))
         return ranking
     }
 

@@ -31,6 +31,7 @@ extension Engine {
             guard page.count == Self.warmUpPage, let last = page.last else { break }
             afterId = last.id
         }
+        try await loadLayouts()
         var sequence: Int64 = 0
         var events = 0
         while true {

@@ -36,6 +36,8 @@ public final class Engine: Sendable {
         public var impressionLog = ImpressionLog.Configuration()
         /// Which events label a served widget, for evaluation.
         public var labels = LabelPolicy()
+        /// How surfaces' layouts are chosen and rewarded.
+        public var layouts = LayoutBandit.Configuration()
 
         public init(
             embeddingDimension: Int = 64,
@@ -72,6 +74,8 @@ public final class Engine: Sendable {
     let search: BatchingSearch
     /// Every served response, written in batches off the request path.
     public let impressions: ImpressionLog
+    /// The layout policy of every surface.
+    let bandit: LayoutBandit
     private let model = Mutex<RankingModel?>(nil)
     /// The models directory as last scanned.
     let catalogue = Mutex<[ModelEntry]>([])
@@ -105,6 +109,7 @@ public final class Engine: Sendable {
         self.userVectors = UserVectors(configuration: configuration.userVectors)
         self.features = OnlineFeatures(weights: configuration.userVectors.weights)
         self.search = BatchingSearch(index: embeddings, configuration: configuration.batching)
+        self.bandit = LayoutBandit(configuration: configuration.layouts)
         self.impressions = ImpressionLog(
             store: impressionStore ?? store, configuration: configuration.impressionLog, logger: logger)
     }

@@ -278,6 +278,11 @@ public final class OnlineFeatures: Sendable {
         }
     }
 
+    /// The user's role, from their profile.
+    public func role(of userId: String) -> String? {
+        state.withLock { $0.users[userId]?.role }
+    }
+
     /// What an explanation needs: the widgets the user engaged with and when, their role,
     /// and widget titles.
     func engagements(of userId: String) -> (engaged: [String: Double], role: String?) {

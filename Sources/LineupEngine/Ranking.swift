@@ -15,6 +15,8 @@ public struct Ranking: Sendable, Equatable {
     public var ranker: Ranker
     public var modelVersion: String?
     public var items: [RankedItem]
+    /// The layout to show them in, when the surface has layouts.
+    public var layout: LayoutChoice?
 }
 
 /// One widget of a ranking.

@@ -12,8 +12,8 @@ extension SQLiteStore {
         try await writer.write { db in
             let header = try db.cachedStatement(sql: """
                 INSERT INTO impressions (request_id, ts, user_id, surface, context, experiment, variant, ranker,
-                    model_version, layout_arm, layout_propensity, schema_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    model_version, layout_arm, layout_propensity, layout_segment, schema_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(request_id) DO NOTHING
                 """)
             let line = try db.cachedStatement(sql: """
@@ -24,7 +24,8 @@ extension SQLiteStore {
                 try header.execute(arguments: [
                     impression.requestId, impression.time.timeIntervalSince1970, impression.userId, impression.surface,
                     contexts[index], impression.experiment, impression.variant, impression.ranker,
-                    impression.modelVersion, impression.layoutArm, impression.layoutPropensity, impression.schemaVersion,
+                    impression.modelVersion, impression.layoutArm, impression.layoutPropensity, impression.layoutSegment,
+                    impression.schemaVersion,
                 ])
                 guard db.changesCount > 0 else { continue }
                 for (position, item) in impression.items.enumerated() {
@@ -200,7 +201,7 @@ extension SQLiteStore {
             context: try context.map { try JSONCoding.decode([String: String].self, from: $0) } ?? [:],
             experiment: row["experiment"], variant: row["variant"], ranker: row["ranker"],
             modelVersion: row["model_version"], layoutArm: row["layout_arm"], layoutPropensity: row["layout_propensity"],
-            schemaVersion: row["schema_version"], items: items)
+            layoutSegment: row["layout_segment"], schemaVersion: row["schema_version"], items: items)
     }
 
     static func item(from row: Row) -> ImpressionItem {

@@ -92,6 +92,43 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3: layout bandit") { db in
+            try db.execute(sql: """
+                -- A surface's layouts (the bandit's arms), in the order first configured.
+                CREATE TABLE layout_arms (
+                    surface TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    ordinal INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    params TEXT NOT NULL,        -- JSON object, returned as given
+                    retired INTEGER NOT NULL,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    PRIMARY KEY (surface, id)
+                ) WITHOUT ROWID;
+                CREATE TABLE surfaces (
+                    surface TEXT PRIMARY KEY NOT NULL,
+                    frozen INTEGER NOT NULL,
+                    updated_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                -- Decayed reward counts per arm and segment ('' for the whole surface).
+                CREATE TABLE bandit_evidence (
+                    surface TEXT NOT NULL,
+                    segment TEXT NOT NULL,
+                    arm TEXT NOT NULL,
+                    successes REAL NOT NULL,
+                    failures REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    PRIMARY KEY (surface, segment, arm)
+                ) WITHOUT ROWID;
+                -- A decision is an impression with a layout arm; its reward is NULL until settled.
+                ALTER TABLE impressions ADD COLUMN layout_segment TEXT;
+                ALTER TABLE impressions ADD COLUMN layout_reward INTEGER;
+                -- Settling finds the decisions still open, oldest first, without a scan.
+                CREATE INDEX impressions_layout_open ON impressions(ts)
+                    WHERE layout_arm IS NOT NULL AND layout_reward IS NULL;
+                """)
+        }
         return migrator
     }
 }

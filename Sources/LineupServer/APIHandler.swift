@@ -95,7 +95,7 @@ struct APIHandler: APIProtocol {
             RankRequest(
                 userId: body.userId, surface: body.surface, candidates: body.candidates, k: body.k ?? 10,
                 context: context, explain: body.explain ?? false))
-        return .ok(.init(body: .json(APIMapping.ranking(ranking))))
+        return .ok(.init(body: .json(try APIMapping.ranking(ranking))))
     }
 
     // MARK: Models
@@ -170,6 +170,45 @@ struct APIHandler: APIProtocol {
             try await engine.evaluate(window, cutoffs: cutoffs)
         }
         return .ok(.init(body: .json(APIMapping.evaluation(evaluation))))
+    }
+
+    // MARK: Layouts
+
+    func putLayouts(_ input: Operations.PutLayouts.Input) async throws -> Operations.PutLayouts.Output {
+        guard case .json(let body) = input.body else { throw unsupportedMediaType }
+        let drafts = try body.layouts.enumerated().map { index, layout in
+            LayoutDraft(
+                id: layout.id, name: layout.name,
+                params: try APIMapping.attributes(layout.params, field: "layouts[\(index)].params"))
+        }
+        let layouts = try await engine.putLayouts(surface: input.path.surface, drafts)
+        return .ok(.init(body: .json(try APIMapping.layouts(layouts))))
+    }
+
+    func getLayouts(_ input: Operations.GetLayouts.Input) async throws -> Operations.GetLayouts.Output {
+        .ok(.init(body: .json(try APIMapping.layouts(engine.layouts(surface: input.path.surface)))))
+    }
+
+    func getBandit(_ input: Operations.GetBandit.Input) async throws -> Operations.GetBandit.Output {
+        .ok(.init(body: .json(APIMapping.bandit(try engine.banditState(surface: input.path.surface)))))
+    }
+
+    func putBandit(_ input: Operations.PutBandit.Input) async throws -> Operations.PutBandit.Output {
+        guard case .json(let body) = input.body else { throw unsupportedMediaType }
+        return .ok(.init(body: .json(APIMapping.bandit(try await engine.setFrozen(surface: input.path.surface, body.frozen)))))
+    }
+
+    func resetBandit(_ input: Operations.ResetBandit.Input) async throws -> Operations.ResetBandit.Output {
+        .ok(.init(body: .json(APIMapping.bandit(try await engine.resetBandit(surface: input.path.surface)))))
+    }
+
+    func evaluateLayouts(_ input: Operations.EvaluateLayouts.Input) async throws -> Operations.EvaluateLayouts.Output {
+        let query = input.query
+        if let from = query.from, let to = query.to, to <= from {
+            throw EngineError.invalid(ValidationError(field: "to", reason: "must be after from"))
+        }
+        let evaluations = try await engine.evaluateLayouts(ImpressionQuery(from: query.from, to: query.to, surface: query.surface))
+        return .ok(.init(body: .json(.init(surfaces: evaluations.map(APIMapping.layoutEvaluation)))))
     }
 
     // MARK: Events

@@ -97,7 +97,7 @@ enum APIMapping {
             })
     }
 
-    static func ranking(_ ranking: Ranking) -> Components.Schemas.Ranking {
+    static func ranking(_ ranking: Ranking) throws -> Components.Schemas.Ranking {
         let ranker: Components.Schemas.Ranking.RankerPayload = switch ranking.ranker {
         case .twoStage: .twoStage
         case .fallback: .fallback
@@ -111,6 +111,62 @@ enum APIMapping {
                     pinned: item.pinned,
                     contributions: item.contributions?.map { .init(feature: $0.feature, value: $0.value) },
                     reason: item.reason)
+            },
+            layout: try ranking.layout.map(layoutChoice))
+    }
+
+    static func layoutChoice(_ choice: LayoutChoice) throws -> Components.Schemas.LayoutChoice {
+        Components.Schemas.LayoutChoice(
+            arm: choice.arm, name: choice.name, params: try attributes(choice.params), propensity: choice.propensity)
+    }
+
+    static func layouts(_ layouts: SurfaceLayouts) throws -> Components.Schemas.SurfaceLayouts {
+        Components.Schemas.SurfaceLayouts(
+            surface: layouts.surface, frozen: layouts.frozen,
+            layouts: try layouts.arms.map { arm in
+                Components.Schemas.Layout(
+                    id: arm.id, name: arm.name, params: try attributes(arm.params), retired: arm.retired,
+                    createdAt: arm.createdAt, updatedAt: arm.updatedAt)
+            })
+    }
+
+    static func bandit(_ state: BanditState) -> Components.Schemas.BanditState {
+        Components.Schemas.BanditState(
+            surface: state.surface, frozen: state.frozen, prior: .init(alpha: state.prior.alpha, beta: state.prior.beta),
+            minimumSegmentEvidence: state.minimumSegmentEvidence,
+            segments: state.segments.map { segment in
+                Components.Schemas.BanditSegment(
+                    segment: segment.segment, ownEvidence: segment.ownEvidence,
+                    arms: segment.arms.map { arm in
+                        Components.Schemas.BanditArm(
+                            arm: arm.arm, name: arm.name, successes: arm.successes, failures: arm.failures,
+                            posteriorMean: arm.posteriorMean, probabilityBest: arm.probabilityBest)
+                    })
+            })
+    }
+
+    static func rate(_ lower: Double, _ rate: Double, _ upper: Double) -> Components.Schemas.Rate {
+        Components.Schemas.Rate(rate: rate, lower: lower, upper: upper)
+    }
+
+    static func layoutEvaluation(_ evaluation: LayoutEvaluation) -> Components.Schemas.LayoutEvaluation {
+        Components.Schemas.LayoutEvaluation(
+            surface: evaluation.surface, decisions: evaluation.decisions, pending: evaluation.pending,
+            arms: evaluation.arms.map { arm in
+                Components.Schemas.LayoutArmEvaluation(
+                    arm: arm.arm, name: arm.name, retired: arm.retired, decisions: arm.decisions, settled: arm.settled,
+                    rewards: arm.rewards,
+                    rewardRate: rate(arm.rewardRate.lower, arm.rewardRate.rate, arm.rewardRate.upper),
+                    posteriorMean: arm.posteriorMean, probabilityBest: arm.probabilityBest)
+            },
+            policies: evaluation.policies.map { policy in
+                let estimate = policy.estimate
+                return Components.Schemas.PolicyEstimate(
+                    policy: policy.policy,
+                    estimate: .init(
+                        decisions: estimate.decisions, ips: estimate.ips, ipsLower: estimate.ipsLower,
+                        ipsUpper: estimate.ipsUpper, snips: estimate.snips, snipsLower: estimate.snipsLower,
+                        snipsUpper: estimate.snipsUpper, effectiveSampleSize: estimate.effectiveSampleSize))
             })
     }
 

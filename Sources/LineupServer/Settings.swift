@@ -1,4 +1,5 @@
 import Foundation
+import LineupBandit
 import LineupCore
 import LineupEngine
 import LineupRetrieval
@@ -54,6 +55,20 @@ public struct Settings: Sendable, Equatable {
     public var retrainIntervalMinutes = 0.0
     /// Days of the log, up to now, each scheduled retraining learns from.
     public var retrainWindowDays = 28.0
+    /// Request context keys whose values make a layout bandit segment (`role` falls back
+    /// to the user's profile).
+    public var layoutSegmentKeys = ["device", "role"]
+    /// Events that reward the layout of the response whose request id they carry.
+    public var layoutRewardEvents: [EventType] = [.open, .click, .drilldown, .export, .pin]
+    /// Minutes after a response during which an event rewards its layout; then it counts 0.
+    public var layoutRewardWindowMinutes = 30.0
+    /// Beta prior of every arm: "alpha,beta".
+    public var layoutPrior = Prior()
+    /// Hours after which a layout reward counts half, for drifting preferences; 0 keeps
+    /// all evidence at full weight.
+    public var layoutHalfLifeHours = 0.0
+    /// Settled decisions a segment needs before it decides with its own posteriors.
+    public var layoutMinSegmentEvidence = 200.0
 
     public init() {}
 
@@ -81,6 +96,12 @@ public struct Settings: Sendable, Equatable {
         ("label_min_dwell_seconds", "LINEUP_LABEL_MIN_DWELL_SECONDS"),
         ("retrain_interval_minutes", "LINEUP_RETRAIN_INTERVAL_MINUTES"),
         ("retrain_window_days", "LINEUP_RETRAIN_WINDOW_DAYS"),
+        ("layout_segment_keys", "LINEUP_LAYOUT_SEGMENT_KEYS"),
+        ("layout_reward_events", "LINEUP_LAYOUT_REWARD_EVENTS"),
+        ("layout_reward_window_minutes", "LINEUP_LAYOUT_REWARD_WINDOW_MINUTES"),
+        ("layout_prior", "LINEUP_LAYOUT_PRIOR"),
+        ("layout_half_life_hours", "LINEUP_LAYOUT_HALF_LIFE_HOURS"),
+        ("layout_min_segment_evidence", "LINEUP_LAYOUT_MIN_SEGMENT_EVIDENCE"),
     ]
 
     /// Reads the config file (when given) and then the environment over the defaults.
@@ -234,6 +255,48 @@ public struct Settings: Sendable, Equatable {
                 throw fail("must be a number of minutes in 0...525600 (0 turns scheduled retraining off)")
             }
             retrainIntervalMinutes = minutes
+        case "layout_segment_keys":
+            let keys = try list()
+            for key in keys where !key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
+                throw fail("\(key) is not a context key (letters, digits, _ and -)")
+            }
+            guard Set(keys).count == keys.count else { throw fail("lists a key twice") }
+            layoutSegmentKeys = keys
+        case "layout_reward_events":
+            let names = try list()
+            guard !names.isEmpty else { throw fail("must name at least one event type") }
+            layoutRewardEvents = try names.map { name in
+                guard let type = EventType(rawValue: name) else {
+                    throw fail("\(name) is not an event type; known: \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return type
+            }
+        case "layout_reward_window_minutes":
+            guard let minutes = Double(try string()), minutes > 0, minutes <= 10_080 else {
+                throw fail("must be a number of minutes in (0, 10080]")
+            }
+            layoutRewardWindowMinutes = minutes
+        case "layout_prior":
+            let parts: [Double]
+            if case .array(let values) = value {
+                parts = values.compactMap { if case .number(let number) = $0 { number } else { nil } }
+            } else {
+                parts = try string().split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0 <= 1e6 }) else {
+                throw fail("must be two positive numbers alpha,beta (e.g. 1,1)")
+            }
+            layoutPrior = Prior(alpha: parts[0], beta: parts[1])
+        case "layout_half_life_hours":
+            guard let hours = Double(try string()), hours >= 0, hours <= 87_600 else {
+                throw fail("must be a number of hours in 0...87600 (0 keeps all evidence)")
+            }
+            layoutHalfLifeHours = hours
+        case "layout_min_segment_evidence":
+            guard let count = Double(try string()), count >= 0, count <= 1e9 else {
+                throw fail("must be a non-negative number of settled decisions")
+            }
+            layoutMinSegmentEvidence = count
         case "retrain_window_days":
             guard let days = Double(try string()), days > 0, days <= 3_650 else {
                 throw fail("must be a number of days in (0, 3650]")
@@ -262,6 +325,12 @@ public struct Settings: Sendable, Equatable {
         configuration.modelsDirectory = modelsDirectory
         configuration.activeModel = activeModel.isEmpty ? nil : activeModel
         configuration.impressionLog.flushInterval = .milliseconds(impressionFlushIntervalMs)
+        configuration.layouts.segmentKeys = layoutSegmentKeys
+        configuration.layouts.rewardTypes = Set(layoutRewardEvents)
+        configuration.layouts.window = layoutRewardWindowMinutes * 60
+        configuration.layouts.prior = layoutPrior
+        configuration.layouts.halfLife = layoutHalfLifeHours > 0 ? layoutHalfLifeHours * 3_600 : nil
+        configuration.layouts.minimumSegmentEvidence = layoutMinSegmentEvidence
         configuration.labels = LabelPolicy(
             grades: labelGrades, minimumDwellSeconds: labelMinDwellSeconds, window: labelWindowMinutes * 60,
             clockSkew: maxClockSkewSeconds)

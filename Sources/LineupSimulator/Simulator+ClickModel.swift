@@ -37,6 +37,7 @@ extension Simulator {
         eventPrefix: String,
         requestId: String?,
         context: [String: String],
+        layoutFactor: Double = 1,
         controls: inout UserControls,
         using rng: inout SeededGenerator,
         into events: inout [Event]
@@ -77,7 +78,7 @@ extension Simulator {
             let hidden = controls.hidden.contains(item.id)
             var appeal = 0.0
             if !hidden, let u, let i = itemIndex[item.id] {
-                appeal = attractiveness(item: i, user: u)
+                appeal = min(1, attractiveness(item: i, user: u) * layoutFactor)
             }
 
             if rng.nextUnit() < appeal {
@@ -122,8 +123,10 @@ extension Simulator {
     /// and is updated by them.
     /// - Parameter requestId: the rank response that produced `shown`, copied into every event
     ///   so outcomes can be attributed to it; nil for history that Lineup did not serve.
+    /// - Parameter layout: the layout the dashboard was shown in (`LayoutTaste`); nil
+    ///   leaves engagement as the widgets alone make it.
     public func simulate(
-        _ session: Session, shown: [Item], requestId: String? = nil, controls: inout UserControls
+        _ session: Session, shown: [Item], requestId: String? = nil, layout: String? = nil, controls: inout UserControls
     ) -> [Event] {
         var rng = SeededGenerator(seed: session.outcomeSeed)
         var events: [Event] = []
@@ -132,6 +135,7 @@ extension Simulator {
             startMilliseconds: Self.milliseconds(session.start), deadline: session.deadline, sessionId: session.id,
             eventPrefix: session.eventPrefix, requestId: requestId,
             context: ["device": session.device, "dashboard": session.dashboard.id],
+            layoutFactor: layout.map { LayoutTaste.factor(layout: $0, device: session.device, role: session.user.role) } ?? 1,
             controls: &controls, using: &rng, into: &events
         )
         return events

@@ -17,6 +17,8 @@ public struct Impression: Sendable, Hashable {
     public var layoutArm: String?
     /// Probability the layout policy had of choosing `layoutArm`.
     public var layoutPropensity: Double?
+    /// The bandit segment the request fell in.
+    public var layoutSegment: String?
     /// The feature schema the items' vectors follow.
     public var schemaVersion: Int
     public var items: [ImpressionItem]
@@ -24,7 +26,8 @@ public struct Impression: Sendable, Hashable {
     public init(
         requestId: String, time: Date, userId: String, surface: String, context: [String: String] = [:],
         experiment: String? = nil, variant: String? = nil, ranker: String, modelVersion: String? = nil,
-        layoutArm: String? = nil, layoutPropensity: Double? = nil, schemaVersion: Int, items: [ImpressionItem]
+        layoutArm: String? = nil, layoutPropensity: Double? = nil, layoutSegment: String? = nil, schemaVersion: Int,
+        items: [ImpressionItem]
     ) {
         self.requestId = requestId
         self.time = time
@@ -37,6 +40,7 @@ public struct Impression: Sendable, Hashable {
         self.modelVersion = modelVersion
         self.layoutArm = layoutArm
         self.layoutPropensity = layoutPropensity
+        self.layoutSegment = layoutSegment
         self.schemaVersion = schemaVersion
         self.items = items
     }

@@ -42,6 +42,9 @@ struct BenchRank: AsyncParsableCommand {
     @Flag(help: "Discard the impression log's writes: the baseline that shows what logging costs.")
     var discardImpressions = false
 
+    @Option(help: "Layouts on the surface: every response also gets the bandit's layout (0: no bandit).")
+    var layouts = 0
+
     func run() async throws {
         BLASLibrary.useOneThreadPerCall()
         let forest = try Forest(contentsOf: URL(fileURLWithPath: model))
@@ -80,8 +83,13 @@ struct BenchRank: AsyncParsableCommand {
                 value: 40, timestamp: now.addingTimeInterval(-Double(rng.next() % 2_592_000)))
         }
         for chunk in history.chunked(by: configuration.maxBatchSize) { _ = try await engine.ingest(Array(chunk)) }
+        if layouts > 0 {
+            _ = try await engine.putLayouts(
+                surface: "home", (0..<layouts).map { LayoutDraft(id: "layout-\($0)", name: "Layout \($0)") })
+        }
         Console.line("rank bench: \(items) × \(dimension) catalog, \(users) users, \(events) events, model \(forest.trees.count) trees, "
-            + "retrieval K \(configuration.retrievalK), k \(k), BLAS \(BLASLibrary.name), 1 request at a time")
+            + "retrieval K \(configuration.retrievalK), k \(k), BLAS \(BLASLibrary.name), "
+            + (layouts > 0 ? "layout bandit over \(layouts) layouts, " : "no layout bandit, ") + "1 request at a time")
 
         var latencies: [Double] = []
         for number in 0..<(requests + 200) {
@@ -90,7 +98,7 @@ struct BenchRank: AsyncParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             let ranking = try await engine.rank(request)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            precondition(ranking.ranker == .twoStage && !ranking.items.isEmpty)
+            precondition(ranking.ranker == .twoStage && !ranking.items.isEmpty && (ranking.layout != nil) == (layouts > 0))
             if number >= 200 { latencies.append(elapsed) }
         }
         latencies.sort()

@@ -38,6 +38,9 @@ struct Eval: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
+    @Flag(help: "Evaluate the layout bandit's decisions instead: per arm, and IPS/SNIPS estimates of other policies.")
+    var layouts = false
+
     @Option(help: "Also write a self-contained HTML report (SVG charts, no network) to this file.")
     var html: String?
 
@@ -49,6 +52,12 @@ struct Eval: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if layouts {
+            for (flag, given) in [("--input", input != nil), ("--model", model != nil), ("--html", html != nil)] where given {
+                throw ValidationError("\(flag) cannot be used with --layouts")
+            }
+            return try await evaluateLayouts()
+        }
         let cutoffs = try cutoffs()
         let evaluation: LogEvaluation
         if let input {
@@ -86,6 +95,26 @@ struct Eval: AsyncParsableCommand {
             Console.line(String(decoding: try encoder.encode(evaluation), as: UTF8.self))
         } else {
             Console.line(EvaluationReport(evaluation: evaluation).text)
+        }
+    }
+
+    private func evaluateLayouts() async throws {
+        let settings = try options.settings()
+        guard FileManager.default.fileExists(atPath: settings.database) else {
+            throw ValidationError("no database at \(settings.database) (--database, or database in the config)")
+        }
+        let engine = Engine(configuration: settings.engine, store: try SQLiteStore(configuration: settings.store))
+        try await engine.loadLayouts()
+        let evaluations = try await engine.evaluateLayouts(try filter.query())
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            Console.line(String(decoding: try encoder.encode(["surfaces": evaluations]), as: UTF8.self))
+        } else if evaluations.isEmpty {
+            Console.line("no layout decisions in the window")
+        } else {
+            Console.line(evaluations.map { LayoutReport(evaluation: $0).text }.joined(separator: "\n\n"))
         }
     }
 }

@@ -68,7 +68,12 @@ struct Serve: AsyncParsableCommand {
             Console.line(
                 "retraining every \(settings.retrainIntervalMinutes) min on the last \(settings.retrainWindowDays) days of the log")
         }
-        defer { schedule?.cancel() }
+        // Layout rewards: windows close and the bandit redraws from the new evidence.
+        let settling = Task.detached(priority: .utility) { await engine.runLayoutSettling(every: .seconds(5)) }
+        defer {
+            schedule?.cancel()
+            settling.cancel()
+        }
         try await application.runService()
         // The server has stopped and its requests are done: write what the log still holds.
         await engine.impressions.close()

@@ -1,4 +1,5 @@
 import Foundation
+import LineupCore
 import LineupServer
 import Testing
 
@@ -76,6 +77,37 @@ import Testing
         (#"{"retrain_interval_minutes": -5}"#, "retrain_interval_minutes"), (#"{"retrain_window_days": 0}"#, "retrain_window_days"),
     ])
     func badLabelSettingsAreNamed(_ text: String, _ key: String) throws {
+        let path = try file(text)
+        #expect { try Settings.load(file: path, environment: [:]) } throws: { error in
+            (error as? SettingsError)?.key == key
+        }
+    }
+
+    @Test func layoutSettingsReachTheEngine() throws {
+        let path = try file(
+            #"{"layout_segment_keys": ["device"], "layout_reward_events": ["open", "export"], "layout_prior": [2, 8], "layout_half_life_hours": 24}"#)
+        let engine = try Settings.load(
+            file: path, environment: ["LINEUP_LAYOUT_REWARD_WINDOW_MINUTES": "10", "LINEUP_LAYOUT_MIN_SEGMENT_EVIDENCE": "50"]
+        ).engine.layouts
+        #expect(engine.segmentKeys == ["device"])
+        #expect(engine.rewardTypes == [.open, .export])
+        #expect(engine.prior.alpha == 2 && engine.prior.beta == 8)
+        #expect(engine.halfLife == 86_400 && engine.window == 600 && engine.minimumSegmentEvidence == 50)
+        let defaults = try Settings.load(file: nil, environment: ["LINEUP_LAYOUT_PRIOR": "1, 3"]).engine.layouts
+        #expect(defaults.segmentKeys == ["device", "role"] && defaults.halfLife == nil && defaults.window == 1_800)
+        #expect(defaults.prior.alpha == 1 && defaults.prior.beta == 3)
+        #expect(defaults.rewardTypes == [.open, .click, .drilldown, .export, .pin])
+    }
+
+    @Test(arguments: [
+        (#"{"layout_segment_keys": ["device", "device"]}"#, "layout_segment_keys"),
+        (#"{"layout_segment_keys": ["a b"]}"#, "layout_segment_keys"),
+        (#"{"layout_reward_events": ["like"]}"#, "layout_reward_events"), (#"{"layout_reward_events": []}"#, "layout_reward_events"),
+        (#"{"layout_reward_window_minutes": 0}"#, "layout_reward_window_minutes"), (#"{"layout_prior": [1]}"#, "layout_prior"),
+        (#"{"layout_prior": [0, 1]}"#, "layout_prior"), (#"{"layout_half_life_hours": -1}"#, "layout_half_life_hours"),
+        (#"{"layout_min_segment_evidence": "many"}"#, "layout_min_segment_evidence"),
+    ])
+    func badLayoutSettingsAreNamed(_ text: String, _ key: String) throws {
         let path = try file(text)
         #expect { try Settings.load(file: path, environment: [:]) } throws: { error in
             (error as? SettingsError)?.key == key

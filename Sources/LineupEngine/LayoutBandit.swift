@@ -1,0 +1,198 @@
+import Foundation
+import LineupBandit
+import LineupCore
+import LineupStore
+import Synchronization
+
+/// The layout policy of every surface: Beta-Bernoulli Thompson sampling per (surface,
+/// segment), its evidence kept in memory beside the store's copy.
+///
+/// Each (surface, evidence segment) has a `ThompsonSampling` bank drawn from its posteriors.
+/// A decision reads the bank (a random index and a lookup), so it never waits for a
+/// rebuild; settled rewards mark banks stale and `refresh()` redraws them, so decisions
+/// follow the evidence within one settling interval. The logged propensity is the bank's,
+/// exactly the probability with which the policy that served chose the arm.
+public final class LayoutBandit: Sendable {
+    public struct Configuration: Sendable {
+        /// Request context keys (and `role`, from the user profile when the context lacks it)
+        /// whose values make a request's segment.
+        public var segmentKeys = ["device", "role"]
+        public var prior = Prior()
+        /// Evidence halves every this many seconds, for drifting preferences; nil keeps it all.
+        public var halfLife: TimeInterval?
+        /// A segment whose settled decisions (over all arms) are fewer than this borrows the
+        /// whole surface's evidence.
+        public var minimumSegmentEvidence = 200.0
+        /// Events that reward the layout of the response whose `request_id` they carry.
+        public var rewardTypes: Set<EventType> = [.open, .click, .drilldown, .export, .pin]
+        /// Seconds after a response during which an event still rewards it.
+        public var window: TimeInterval = 30 * 60
+        /// Joint posterior draws per bank: propensities within ±0.01.
+        public var draws = 10_000
+        /// Seeds the decisions' randomness (tests, simulations); nil draws from the system.
+        public var seed: UInt64?
+
+        public init() {}
+    }
+
+    private struct BankKey: Hashable {
+        var surface: String
+        var segment: String
+    }
+
+    private struct Bank {
+        /// The active arms when it was drawn, in the surface's order.
+        var arms: [LayoutArm]
+        var policy: ThompsonSampling
+    }
+
+    private struct State {
+        var surfaces: [String: SurfaceLayouts] = [:]
+        /// surface → segment ("" for the surface) → arm → evidence.
+        var evidence: [String: [String: [String: Evidence]]] = [:]
+        var banks: [BankKey: Bank] = [:]
+        var stale: Set<BankKey> = []
+    }
+
+    let configuration: Configuration
+    private let state = Mutex(State())
+    /// The seeded source of decisions, used when the configuration has a seed.
+    private let generator: Mutex<SeededGenerator>
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        generator = Mutex(SeededGenerator(seed: configuration.seed ?? 0))
+    }
+
+    /// Replaces everything with what the store holds (at start).
+    func load(surfaces: [SurfaceLayouts], evidence: [ArmEvidence]) {
+        state.withLock { state in
+            state = State()
+            for layouts in surfaces { state.surfaces[layouts.surface] = layouts }
+            for row in evidence { state.evidence[row.surface, default: [:]][row.segment, default: [:]][row.arm] = row.evidence }
+        }
+    }
+
+    func layouts(of surface: String) -> SurfaceLayouts? {
+        state.withLock { $0.surfaces[surface] }
+    }
+
+    var allLayouts: [SurfaceLayouts] {
+        state.withLock { $0.surfaces.values.sorted { $0.surface < $1.surface } }
+    }
+
+    func set(_ layouts: SurfaceLayouts) {
+        state.withLock { state in
+            state.surfaces[layouts.surface] = layouts
+            state.banks = state.banks.filter { $0.key.surface != layouts.surface }
+        }
+    }
+
+    func resetEvidence(surface: String) {
+        state.withLock { state in
+            state.evidence[surface] = nil
+            state.banks = state.banks.filter { $0.key.surface != surface }
+        }
+    }
+
+    /// The segment of a request: `key=value` for each configured key, comma-separated.
+    func segment(context: [String: String], role: String?) -> String {
+        configuration.segmentKeys.map { key in
+            var value = context[key] ?? (key == "role" ? role : nil) ?? ""
+            if value.count > 64 { value = "other" }
+            return "\(key)=\(value)"
+        }.joined(separator: ",")
+    }
+
+    /// The layout for one request of `surface` in `segment`, or nil when the surface has no
+    /// active layouts.
+    func decide(surface: String, segment: String, at time: Date) -> LayoutChoice? {
+        let found: (bank: Bank?, key: BankKey, frozen: Bool)? = state.withLock { state in
+            guard let layouts = state.surfaces[surface], !layouts.active.isEmpty else { return nil }
+            let key = BankKey(surface: surface, segment: evidenceSegment(segment, of: surface, in: state))
+            return (state.banks[key], key, layouts.frozen)
+        }
+        guard let found else { return nil }
+        guard let bank = found.bank ?? draw(found.key, at: time) else { return nil }
+        let decision: ThompsonSampling.Decision
+        if found.frozen {
+            decision = bank.policy.greedy
+        } else if configuration.seed != nil {
+            decision = generator.withLock { bank.policy.decide(using: &$0) }
+        } else {
+            var system = SystemRandomNumberGenerator()
+            decision = bank.policy.decide(using: &system)
+        }
+        let arm = bank.arms[decision.arm]
+        return LayoutChoice(
+            arm: arm.id, name: arm.name, params: arm.params, propensity: decision.propensity,
+            evidenceSegment: found.key.segment)
+    }
+
+    /// Adds settled decisions to the evidence and marks their banks stale.
+    func record(_ settled: [LayoutDecision], at time: Date) {
+        guard !settled.isEmpty else { return }
+        state.withLock { state in
+            for decision in settled {
+                for segment in decision.segment.isEmpty ? [""] : [decision.segment, ""] {
+                    state.evidence[decision.surface, default: [:]][segment, default: [:]][
+                        decision.arm, default: Evidence(updatedAt: time)
+                    ].add(reward: decision.reward == 1, at: time, halfLife: configuration.halfLife)
+                    state.stale.insert(BankKey(surface: decision.surface, segment: segment))
+                }
+            }
+        }
+    }
+
+    /// Redraws the stale banks from the evidence as of `time`.
+    func refresh(at time: Date) {
+        let stale = state.withLock { state in
+            defer { state.stale = [] }
+            return state.stale
+        }
+        for key in stale { _ = draw(key, at: time) }
+    }
+
+    /// The posterior of every active arm of `surface` in `segment` ("" for the surface), as
+    /// of `time`.
+    func posteriors(surface: String, segment: String, at time: Date) -> [(arm: LayoutArm, evidence: Evidence, posterior: BetaPosterior)] {
+        state.withLock { state in
+            guard let layouts = state.surfaces[surface] else { return [] }
+            let table = state.evidence[surface]?[segment] ?? [:]
+            return layouts.active.map { arm in
+                let evidence = (table[arm.id] ?? Evidence(updatedAt: time)).decayed(to: time, halfLife: configuration.halfLife)
+                return (arm, evidence, evidence.posterior(prior: configuration.prior))
+            }
+        }
+    }
+
+    /// The segments with evidence on `surface` (not "").
+    func segments(of surface: String) -> [String] {
+        state.withLock { ($0.evidence[surface] ?? [:]).keys.filter { !$0.isEmpty }.sorted() }
+    }
+
+    /// Whether `segment` has enough evidence of its own, else "".
+    func evidenceSegment(_ segment: String, of surface: String) -> String {
+        state.withLock { evidenceSegment(segment, of: surface, in: $0) }
+    }
+
+    private func evidenceSegment(_ segment: String, of surface: String, in state: State) -> String {
+        let total = (state.evidence[surface]?[segment] ?? [:]).values.reduce(0) { $0 + $1.successes + $1.failures }
+        return total >= configuration.minimumSegmentEvidence ? segment : ""
+    }
+
+    /// Draws the bank of `key` outside the lock (a few milliseconds), then installs it.
+    @discardableResult
+    private func draw(_ key: BankKey, at time: Date) -> Bank? {
+        let found = posteriors(surface: key.surface, segment: key.segment, at: time)
+        guard !found.isEmpty else { return nil }
+        let bank = Bank(
+            arms: found.map(\.arm),
+            policy: ThompsonSampling(posteriors: found.map(\.posterior), draws: configuration.draws))
+        state.withLock { state in
+            // A layout change meanwhile made this bank's arms out of date: keep it out.
+            if state.surfaces[key.surface]?.active.map(\.id) == bank.arms.map(\.id) { state.banks[key] = bank }
+        }
+        return bank
+    }
+}
