@@ -139,5 +139,10 @@ let package = Package(
             dependencies: ["LineupCore", "LineupSimulator"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "LineupBanditTests",
+            dependencies: ["LineupCore", "LineupBandit"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
