@@ -70,6 +70,13 @@ extension Engine {
         bandit.load(surfaces: try await store.surfaceLayouts(), evidence: try await store.armEvidence())
     }
 
+    /// The bandit's layout for one request of `surface`, or nil when the surface has no
+    /// active layouts: what every rank response carries.
+    public func chooseLayout(surface: String, userId: String, context: [String: String], at time: Date? = nil) -> LayoutChoice? {
+        let segment = bandit.segment(context: context, role: features.role(of: userId))
+        return bandit.decide(surface: surface, segment: segment, at: time ?? now())
+    }
+
     /// Every configured surface.
     public var surfaces: [SurfaceLayouts] { bandit.allLayouts }
 

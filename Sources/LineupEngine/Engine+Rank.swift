@@ -96,13 +96,12 @@ extension Engine {
                 pinned: item.pinned, features: features)
         }
         var ranking = ranking
-        let segment = bandit.segment(context: request.context, role: features.role(of: request.userId))
-        ranking.layout = bandit.decide(surface: request.surface, segment: segment, at: time)
+        ranking.layout = chooseLayout(surface: request.surface, userId: request.userId, context: request.context, at: time)
         impressions.append(Impression(
             requestId: ranking.requestId, time: time, userId: request.userId, surface: request.surface,
             context: request.context, ranker: ranking.ranker.rawValue, modelVersion: ranking.modelVersion,
             layoutArm: ranking.layout?.arm, layoutPropensity: ranking.layout?.propensity,
-            layoutSegment: ranking.layout.map { _ in segment }, schemaVersion: OnlineFeatures.schema.version, items: items))
+            layoutSegment: ranking.layout?.segment, schemaVersion: OnlineFeatures.schema.version, items: items))
         return ranking
     }
 

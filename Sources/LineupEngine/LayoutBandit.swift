@@ -125,7 +125,7 @@ public final class LayoutBandit: Sendable {
         }
         let arm = bank.arms[decision.arm]
         return LayoutChoice(
-            arm: arm.id, name: arm.name, params: arm.params, propensity: decision.propensity,
+            arm: arm.id, name: arm.name, params: arm.params, propensity: decision.propensity, segment: segment,
             evidenceSegment: found.key.segment)
     }
 

@@ -109,7 +109,7 @@ struct DemoBandit: AsyncParsableCommand {
                 + "engaged \(String(format: "%.1f%%", 100 * total.engagedShare))")
 
         let state = try engine.banditState(surface: surface)
-        Console.line("\nsegment                              own evidence  best layout (simulator)  bandit's favourite  P(best)")
+        Console.line("\nsegment                                       own evidence  best layout (simulator)  bandit's favourite  P(best)")
         for segment in state.segments.dropFirst().sorted(by: { $0.segment < $1.segment }) {
             let values = Dictionary(
                 uniqueKeysWithValues: segment.segment.split(separator: ",").map { pair in
@@ -119,7 +119,7 @@ struct DemoBandit: AsyncParsableCommand {
             guard let favourite = segment.arms.max(by: { $0.probabilityBest < $1.probabilityBest }) else { continue }
             let truth = LayoutTaste.best(device: values["device"] ?? "", role: values["role"])
             Console.line(
-                segment.segment.padding(toLength: 37, withPad: " ", startingAt: 0)
+                segment.segment.padding(toLength: 46, withPad: " ", startingAt: 0)
                     + (segment.ownEvidence ? "yes" : "no ").padding(toLength: 14, withPad: " ", startingAt: 0)
                     + truth.padding(toLength: 25, withPad: " ", startingAt: 0)
                     + favourite.arm.padding(toLength: 20, withPad: " ", startingAt: 0)

@@ -39,6 +39,10 @@ struct DemoLoader {
             profiles += counts.inserted + counts.existing
         }
         Console.line("demo: \(profiles) users")
+        // Every dashboard offers the demo's layouts; the bandit learns which suits whom.
+        let layouts = LayoutTaste.layouts.map { LayoutDraft(id: $0.id, name: $0.name, params: $0.params) }
+        for dashboard in simulator.dashboards { _ = try await engine.putLayouts(surface: dashboard.id, layouts) }
+        Console.line("demo: layouts \(layouts.map(\.id).joined(separator: ", ")) on \(simulator.dashboards.count) dashboards")
 
         var stored = 0
         var duplicates = 0

@@ -73,7 +73,7 @@ struct DemoTraffic: AsyncParsableCommand {
                 // The planned session's reactions, under ids of this response: sending the same
                 // sessions again is new traffic, not duplicates.
                 let reactions = simulator.simulate(
-                    session, shown: shown, requestId: ranking.requestId, controls: &userControls
+                    session, shown: shown, requestId: ranking.requestId, layout: ranking.layout?.arm, controls: &userControls
                 ).enumerated().map { index, event in
                     var event = event
                     event.eventId = "\(ranking.requestId)-\(index)"
@@ -104,11 +104,16 @@ struct DemoTraffic: AsyncParsableCommand {
                 let itemId: String
                 enum CodingKeys: String, CodingKey { case itemId = "item_id" }
             }
+            struct Layout: Decodable {
+                let arm: String
+            }
             let requestId: String
             let items: [Item]
+            /// Present when the surface has layouts: the simulated users react to it.
+            let layout: Layout?
             enum CodingKeys: String, CodingKey {
                 case requestId = "request_id"
-                case items
+                case items, layout
             }
         }
 
