@@ -55,7 +55,7 @@ extension Engine {
         }
         let layouts = SurfaceLayouts(surface: surface, arms: arms, frozen: existing?.frozen ?? false)
         try await store.saveSurfaceLayouts(layouts)
-        bandit.set(layouts)
+        bandit.set(layouts, at: time)
         return layouts
     }
 
@@ -86,7 +86,7 @@ extension Engine {
         var layouts = try layouts(surface: surface)
         layouts.frozen = frozen
         try await store.saveSurfaceLayouts(layouts)
-        bandit.set(layouts)
+        bandit.set(layouts, at: now())
         return try banditState(surface: surface)
     }
 
@@ -95,7 +95,7 @@ extension Engine {
     public func resetBandit(surface: String) async throws -> BanditState {
         _ = try layouts(surface: surface)
         try await store.resetEvidence(surface: surface)
-        bandit.resetEvidence(surface: surface)
+        bandit.resetEvidence(surface: surface, at: now())
         return try banditState(surface: surface)
     }
 

@@ -70,6 +70,11 @@ public final class LayoutBandit: Sendable {
             state = State()
             for layouts in surfaces { state.surfaces[layouts.surface] = layouts }
             for row in evidence { state.evidence[row.surface, default: [:]][row.segment, default: [:]][row.arm] = row.evidence }
+            // Drawn by the first `refresh`, or by the first decision that needs one before it.
+            for surface in state.surfaces.keys {
+                state.stale.insert(BankKey(surface: surface, segment: ""))
+                for segment in (state.evidence[surface] ?? [:]).keys { state.stale.insert(BankKey(surface: surface, segment: segment)) }
+            }
         }
     }
 
@@ -81,18 +86,30 @@ public final class LayoutBandit: Sendable {
         state.withLock { $0.surfaces.values.sorted { $0.surface < $1.surface } }
     }
 
-    func set(_ layouts: SurfaceLayouts) {
-        state.withLock { state in
+    /// Installs a surface's new layouts and redraws its banks at once (an admin call pays
+    /// for it, not the next requests of every segment).
+    func set(_ layouts: SurfaceLayouts, at time: Date) {
+        let keys = state.withLock { state in
             state.surfaces[layouts.surface] = layouts
-            state.banks = state.banks.filter { $0.key.surface != layouts.surface }
+            return dropBanks(of: layouts.surface, in: &state)
         }
+        for key in keys { draw(key, at: time) }
     }
 
-    func resetEvidence(surface: String) {
-        state.withLock { state in
+    func resetEvidence(surface: String, at time: Date) {
+        let keys = state.withLock { state in
             state.evidence[surface] = nil
-            state.banks = state.banks.filter { $0.key.surface != surface }
+            return dropBanks(of: surface, in: &state)
         }
+        for key in keys { draw(key, at: time) }
+    }
+
+    /// Removes a surface's banks; returns their keys, the surface's own always among them.
+    private func dropBanks(of surface: String, in state: inout State) -> Set<BankKey> {
+        var keys: Set<BankKey> = [BankKey(surface: surface, segment: "")]
+        for key in state.banks.keys where key.surface == surface { keys.insert(key) }
+        state.banks = state.banks.filter { $0.key.surface != surface }
+        return keys
     }
 
     /// The segment of a request: `key=value` for each configured key, comma-separated.
