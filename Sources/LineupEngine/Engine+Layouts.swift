@@ -72,9 +72,12 @@ extension Engine {
 
     /// The bandit's layout for one request of `surface`, or nil when the surface has no
     /// active layouts: what every rank response carries.
-    public func chooseLayout(surface: String, userId: String, context: [String: String], at time: Date? = nil) -> LayoutChoice? {
+    /// `exploit` serves as a frozen surface would (an experiment's variant may ask for it).
+    public func chooseLayout(
+        surface: String, userId: String, context: [String: String], at time: Date? = nil, exploit: Bool = false
+    ) -> LayoutChoice? {
         let segment = bandit.segment(context: context, role: features.role(of: userId))
-        return bandit.decide(surface: surface, segment: segment, at: time ?? now())
+        return bandit.decide(surface: surface, segment: segment, at: time ?? now(), exploit: exploit)
     }
 
     /// Every configured surface.

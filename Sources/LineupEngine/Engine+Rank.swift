@@ -29,19 +29,27 @@ extension Engine {
         }
         let time = now()
         let requestId = RequestID.make(at: time)
+        // An experiment's variant may choose the ranker, the model, the retrieval depth and
+        // the bandit's mode.
+        let assigned = assignment(userId: request.userId, surface: request.surface, at: time)
+        let overrides = assigned?.variant.overrides ?? Experiment.Overrides()
+        let ranker = request.ranker ?? overrides.ranker.flatMap { Self.experimentRankers[$0] }
+        let model = overrides.modelVersion.flatMap(readyModel(version:)) ?? activeModel
+        let served = Served(
+            experiment: assigned?.experiment.id, variant: assigned?.variant.id, bandit: overrides.bandit ?? "on")
         let (pinned, hidden) = features.controls(for: request.userId)
         let allowed = request.candidates.map(Set.init)
         let matrix = embeddings.snapshot
         // Pinned widgets that can be shown, in pin order.
         let pins = pinned.filter { matrix.contains($0) && !hidden.contains($0) && (allowed?.contains($0) ?? true) }
 
-        guard features.personalization(for: request.userId), request.ranker != .popularity else {
+        guard features.personalization(for: request.userId), ranker != .popularity else {
             let popular = userVectors.popular(k: configuration.retrievalK, among: request.candidates, in: matrix)
             let scored = popular.filter { !hidden.contains($0.id) }.map { ($0.id, $0.score, $0.score) }
-            return logged(finish(requestId, .popularity, nil, scored, pins: [], k: request.k).ranking, request, at: time)
+            return logged(finish(requestId, .popularity, nil, scored, pins: [], k: request.k).ranking, request, served, at: time)
         }
 
-        let retrievalK = max(configuration.retrievalK, request.k)
+        let retrievalK = max(overrides.retrievalK ?? configuration.retrievalK, request.k)
         let neighbors = try await neighbors(userId: request.userId, k: min(retrievalK, configuration.maxPageSize),
                                             candidates: request.candidates)
         var retrieved = neighbors.items.filter { !hidden.contains($0.id) }
@@ -54,7 +62,7 @@ extension Engine {
         let cosine = neighbors.source != .popularity
         let candidates = retrieved.map { (itemId: $0.id, retrievalScore: cosine ? $0.score : 0) }
 
-        if request.ranker != .fallback, let model = activeModel {
+        if ranker != .fallback, let model {
             let rows = features.vectors(
                 userId: request.userId, candidates: candidates, context: request.context, at: time)
             let scores = try rows.withUnsafeBufferPointer { rows in try model.forest.predictions(rows: rows) }
@@ -63,7 +71,7 @@ extension Engine {
             if request.explain {
                 explain(&ranking, model: model, rowIndices: rowIndices, rows: rows, userId: request.userId, at: time)
             }
-            return logged(ranking, request, at: time, rowIndices: rowIndices, rows: rows)
+            return logged(ranking, request, served, at: time, rowIndices: rowIndices, rows: rows)
         }
 
         // Fallback: cosine blended with popularity, both scaled to [0, 1] over the candidates.
@@ -78,14 +86,22 @@ extension Engine {
         // what the first model trains on (the features as they were at serving time).
         let shown = rowIndices.map { candidates[$0] }
         let rows = features.vectors(userId: request.userId, candidates: shown, context: request.context, at: time)
-        return logged(ranking, request, at: time, rowIndices: Array(shown.indices), rows: rows)
+        return logged(ranking, request, served, at: time, rowIndices: Array(shown.indices), rows: rows)
     }
 
     /// Chooses the response's layout, then appends the response to the impression log, with
     /// the feature vector of each returned widget (popularity answers, for users who turned
     /// personalisation off, carry none) and the layout's propensity.
+    /// What a request was served under, beyond its ranking.
+    private struct Served {
+        var experiment: String?
+        var variant: String?
+        /// `on`, `frozen` or `off`.
+        var bandit: String
+    }
+
     private func logged(
-        _ ranking: Ranking, _ request: RankRequest, at time: Date, rowIndices: [Int] = [], rows: [Float] = []
+        _ ranking: Ranking, _ request: RankRequest, _ served: Served, at time: Date, rowIndices: [Int] = [], rows: [Float] = []
     ) -> Ranking {
         let width = OnlineFeatures.schema.count
         let items = ranking.items.enumerated().map { index, item in
@@ -96,11 +112,17 @@ extension Engine {
                 pinned: item.pinned, features: features)
         }
         var ranking = ranking
-        ranking.layout = chooseLayout(surface: request.surface, userId: request.userId, context: request.context, at: time)
+        ranking.experiment = served.experiment
+        ranking.variant = served.variant
+        if served.bandit != "off" {
+            ranking.layout = chooseLayout(
+                surface: request.surface, userId: request.userId, context: request.context, at: time,
+                exploit: served.bandit == "frozen")
+        }
         impressions.append(Impression(
             requestId: ranking.requestId, time: time, userId: request.userId, surface: request.surface,
-            context: request.context, ranker: ranking.ranker.rawValue, modelVersion: ranking.modelVersion,
-            layoutArm: ranking.layout?.arm, layoutPropensity: ranking.layout?.propensity,
+            context: request.context, experiment: served.experiment, variant: served.variant, ranker: ranking.ranker.rawValue,
+            modelVersion: ranking.modelVersion, layoutArm: ranking.layout?.arm, layoutPropensity: ranking.layout?.propensity,
             layoutSegment: ranking.layout?.segment, schemaVersion: OnlineFeatures.schema.version, items: items))
         return ranking
     }

@@ -32,6 +32,7 @@ extension Engine {
             afterId = last.id
         }
         try await loadLayouts()
+        try await loadExperiments()
         var sequence: Int64 = 0
         var events = 0
         while true {

@@ -76,6 +76,9 @@ public final class Engine: Sendable {
     public let impressions: ImpressionLog
     /// The layout policy of every surface.
     let bandit: LayoutBandit
+    /// Every experiment, in creation order (the first running one that targets a request
+    /// serves it).
+    let experimentList = Mutex<[Experiment]>([])
     private let model = Mutex<RankingModel?>(nil)
     /// The models directory as last scanned.
     let catalogue = Mutex<[ModelEntry]>([])

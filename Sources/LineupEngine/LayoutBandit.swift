@@ -123,7 +123,7 @@ public final class LayoutBandit: Sendable {
 
     /// The layout for one request of `surface` in `segment`, or nil when the surface has no
     /// active layouts.
-    func decide(surface: String, segment: String, at time: Date) -> LayoutChoice? {
+    func decide(surface: String, segment: String, at time: Date, exploit: Bool = false) -> LayoutChoice? {
         let found: (bank: Bank?, key: BankKey, frozen: Bool)? = state.withLock { state in
             guard let layouts = state.surfaces[surface], !layouts.active.isEmpty else { return nil }
             let key = BankKey(surface: surface, segment: evidenceSegment(segment, of: surface, in: state))
@@ -132,7 +132,7 @@ public final class LayoutBandit: Sendable {
         guard let found else { return nil }
         guard let bank = found.bank ?? draw(found.key, at: time) else { return nil }
         let decision: ThompsonSampling.Decision
-        if found.frozen {
+        if found.frozen || exploit {
             decision = bank.policy.greedy
         } else if configuration.seed != nil {
             decision = generator.withLock { bank.policy.decide(using: &$0) }

@@ -17,6 +17,9 @@ public struct Ranking: Sendable, Equatable {
     public var items: [RankedItem]
     /// The layout to show them in, when the surface has layouts.
     public var layout: LayoutChoice?
+    /// The experiment and variant the request was served under, if any.
+    public var experiment: String?
+    public var variant: String?
 }
 
 /// One widget of a ranking.

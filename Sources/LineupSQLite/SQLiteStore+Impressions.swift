@@ -16,6 +16,10 @@ extension SQLiteStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(request_id) DO NOTHING
                 """)
+            let exposure = try db.cachedStatement(sql: """
+                INSERT INTO experiment_exposures (experiment, user_id, variant, first_seen) VALUES (?, ?, ?, ?)
+                ON CONFLICT(experiment, user_id) DO NOTHING
+                """)
             let line = try db.cachedStatement(sql: """
                 INSERT INTO impression_items (request_id, position, item_id, score, retrieval_score, pinned, features)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -28,6 +32,11 @@ extension SQLiteStore {
                     impression.schemaVersion,
                 ])
                 guard db.changesCount > 0 else { continue }
+                if let experiment = impression.experiment, let variant = impression.variant {
+                    try exposure.execute(arguments: [
+                        experiment, impression.userId, variant, impression.time.timeIntervalSince1970,
+                    ])
+                }
                 for (position, item) in impression.items.enumerated() {
                     try line.execute(arguments: [
                         impression.requestId, item.position, item.itemId, Double(item.score), Double(item.retrievalScore),

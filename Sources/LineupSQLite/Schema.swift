@@ -129,6 +129,26 @@ enum Schema {
                     WHERE layout_arm IS NOT NULL AND layout_reward IS NULL;
                 """)
         }
+        migrator.registerMigration("v4: experiments") { db in
+            try db.execute(sql: """
+                CREATE TABLE experiments (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    definition TEXT NOT NULL,    -- JSON: salt, variants, control, targeting, start, stop
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                -- A user's first request under an experiment, written with its impression.
+                CREATE TABLE experiment_exposures (
+                    experiment TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    variant TEXT NOT NULL,
+                    first_seen REAL NOT NULL,
+                    PRIMARY KEY (experiment, user_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX exposures_by_user ON experiment_exposures(user_id);
+                CREATE INDEX impressions_by_experiment ON impressions(experiment, variant) WHERE experiment IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

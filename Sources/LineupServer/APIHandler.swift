@@ -211,6 +211,24 @@ struct APIHandler: APIProtocol {
         return .ok(.init(body: .json(.init(surfaces: evaluations.map(APIMapping.layoutEvaluation)))))
     }
 
+    // MARK: Experiments
+
+    func putExperiment(_ input: Operations.PutExperiment.Input) async throws -> Operations.PutExperiment.Output {
+        guard case .json(let body) = input.body else { throw unsupportedMediaType }
+        let result = try await engine.putExperiment(id: input.path.experimentId, APIMapping.draft(body))
+        let info = APIMapping.experiment(result.experiment, status: try engine.experiment(id: result.experiment.id).status)
+        return result.created ? .created(.init(body: .json(info))) : .ok(.init(body: .json(info)))
+    }
+
+    func getExperiment(_ input: Operations.GetExperiment.Input) async throws -> Operations.GetExperiment.Output {
+        let found = try engine.experiment(id: input.path.experimentId)
+        return .ok(.init(body: .json(APIMapping.experiment(found.experiment, status: found.status))))
+    }
+
+    func listExperiments(_ input: Operations.ListExperiments.Input) async throws -> Operations.ListExperiments.Output {
+        .ok(.init(body: .json(.init(experiments: engine.experiments().map { APIMapping.experiment($0.experiment, status: $0.status) }))))
+    }
+
     // MARK: Events
 
     func ingestEvents(_ input: Operations.IngestEvents.Input) async throws -> Operations.IngestEvents.Output {

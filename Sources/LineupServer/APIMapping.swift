@@ -112,7 +112,41 @@ enum APIMapping {
                     contributions: item.contributions?.map { .init(feature: $0.feature, value: $0.value) },
                     reason: item.reason)
             },
-            layout: try ranking.layout.map(layoutChoice))
+            layout: try ranking.layout.map(layoutChoice), experiment: ranking.experiment, variant: ranking.variant)
+    }
+
+    static func draft(_ body: Components.Schemas.ExperimentInput) -> ExperimentDraft {
+        ExperimentDraft(
+            salt: body.salt,
+            variants: body.variants.map { variant in
+                Experiment.Variant(
+                    id: variant.id, weight: variant.weight,
+                    overrides: Experiment.Overrides(
+                        ranker: variant.overrides?.ranker?.rawValue, modelVersion: variant.overrides?.modelVersion,
+                        retrievalK: variant.overrides?.retrievalK, bandit: variant.overrides?.bandit?.rawValue))
+            },
+            control: body.control,
+            targeting: Experiment.Targeting(surfaces: body.targeting?.surfaces, roles: body.targeting?.roles),
+            start: body.start, stop: body.stop)
+    }
+
+    static func experiment(_ experiment: Experiment, status: ExperimentStatus) -> Components.Schemas.ExperimentInfo {
+        Components.Schemas.ExperimentInfo(
+            id: experiment.id, salt: experiment.salt,
+            variants: experiment.variants.map { variant in
+                let overrides = variant.overrides
+                return Components.Schemas.ExperimentVariant(
+                    id: variant.id, weight: variant.weight,
+                    overrides: Components.Schemas.ExperimentOverrides(
+                        ranker: overrides.ranker.flatMap { .init(rawValue: $0) }, modelVersion: overrides.modelVersion,
+                        retrievalK: overrides.retrievalK, bandit: overrides.bandit.flatMap { .init(rawValue: $0) }))
+            },
+            control: experiment.control,
+            targeting: Components.Schemas.ExperimentTargeting(
+                surfaces: experiment.targeting.surfaces, roles: experiment.targeting.roles),
+            start: experiment.start, stop: experiment.stop,
+            status: Components.Schemas.ExperimentInfo.StatusPayload(rawValue: status.rawValue)!,
+            createdAt: experiment.createdAt, updatedAt: experiment.updatedAt)
     }
 
     static func layoutChoice(_ choice: LayoutChoice) throws -> Components.Schemas.LayoutChoice {

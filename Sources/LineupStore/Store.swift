@@ -6,7 +6,7 @@ import LineupCore
 /// backend (PostgreSQL, say) is a sibling target that conforms to them — the way swift-log's
 /// `LogHandler` lets backends live beside the API. Implementations must commit a write
 /// before they return from it: the engine acknowledges to clients what the store returned.
-public protocol Store: ItemStore, UserStore, EventStore, ImpressionStore, LayoutStore, Sendable {
+public protocol Store: ItemStore, UserStore, EventStore, ImpressionStore, LayoutStore, ExperimentStore, Sendable {
     /// Whether the store is open and its schema is current; what `/readyz` reports.
     func readiness() async -> Readiness
 

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import LineupCore
+import LineupStore
+
+extension SQLiteStore {
+    public func experiments() async throws -> [Experiment] {
+        try await writer.read { db in
+            try String.fetchAll(db, sql: "SELECT definition FROM experiments ORDER BY created_at, id").map {
+                try JSONCoding.decode(Experiment.self, from: $0)
+            }
+        }
+    }
+
+    public func saveExperiment(_ experiment: Experiment) async throws {
+        let definition = try JSONCoding.string(experiment)
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO experiments (id, definition, created_at, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at
+                    """,
+                arguments: [
+                    experiment.id, definition, experiment.createdAt.timeIntervalSince1970,
+                    experiment.updatedAt.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func exposures(experiment: String) async throws -> [String: Int] {
+        try await writer.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT variant, COUNT(*) AS users FROM experiment_exposures WHERE experiment = ? GROUP BY variant",
+                arguments: [experiment])
+            {
+                counts[row["variant"]] = row["users"]
+            }
+            return counts
+        }
+    }
+
+    public func experimentUnits(
+        experiment: String, engagementTypes: Set<EventType>, window: TimeInterval, clockSkew: TimeInterval
+    ) async throws -> [ExperimentUnit] {
+        // Event type names are the enum's own raw values: safe to write into the SQL.
+        let types = engagementTypes.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        let engaged = engagementTypes.isEmpty
+            ? "0"
+            : """
+            EXISTS (SELECT 1 FROM events e WHERE e.request_id = i.request_id AND e.type IN (\(types))
+                AND e.ts >= i.ts - \(clockSkew) AND e.ts <= i.ts + \(window))
+            """
+        return try await scanning { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.variant, i.user_id, COUNT(*) AS requests, SUM(\(engaged)) AS engaged
+                    FROM impressions i WHERE i.experiment = ? AND i.variant IS NOT NULL
+                    GROUP BY i.variant, i.user_id ORDER BY i.variant, i.user_id
+                    """,
+                arguments: [experiment]
+            ).map { row in
+                ExperimentUnit(variant: row["variant"], userId: row["user_id"], requests: row["requests"], engagedRequests: row["engaged"])
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import LineupCore
+
+/// Experiments and what they served. Assignments are not stored (they are a function of
+/// the salt); exposures (a user's first request under an experiment) are written with the
+/// impressions that make them.
+public protocol ExperimentStore: Sendable {
+    func experiments() async throws -> [Experiment]
+
+    func saveExperiment(_ experiment: Experiment) async throws
+
+    /// Users exposed per variant.
+    func exposures(experiment: String) async throws -> [String: Int]
+
+    /// Per variant and user: requests served under the experiment and how many were
+    /// engaged with (an event of `engagementTypes` carrying the request id within `window`
+    /// after it, or `clockSkew` before).
+    func experimentUnits(
+        experiment: String, engagementTypes: Set<EventType>, window: TimeInterval, clockSkew: TimeInterval
+    ) async throws -> [ExperimentUnit]
+}
