@@ -42,6 +42,7 @@ let package = Package(
             name: "LineupEngine",
             dependencies: [
                 "LineupCore", "LineupStore", "LineupRetrieval", "LineupRanking", "LineupEvaluation", "LineupTraining", "LineupBandit",
+                "LineupStatistics",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -76,6 +77,8 @@ let package = Package(
         .target(name: "LineupEvaluation", swiftSettings: swiftSettings),
         // A deterministic synthetic world: BI widgets, users with latent tastes, a position-biased click model.
         .target(name: "LineupSimulator", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
+        // A/B analysis: distributions, tests, intervals, Bayesian odds, sample-ratio checks.
+        .target(name: "LineupStatistics", swiftSettings: swiftSettings),
         // Layout exploration: Beta-Bernoulli Thompson sampling, propensities, off-policy estimates.
         .target(name: "LineupBandit", dependencies: ["LineupCore"], swiftSettings: swiftSettings),
         .executableTarget(
@@ -142,6 +145,12 @@ let package = Package(
         .testTarget(
             name: "LineupBanditTests",
             dependencies: ["LineupCore", "LineupBandit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineupStatisticsTests",
+            dependencies: ["LineupStatistics", "LineupCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

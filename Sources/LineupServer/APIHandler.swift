@@ -229,6 +229,10 @@ struct APIHandler: APIProtocol {
         .ok(.init(body: .json(.init(experiments: engine.experiments().map { APIMapping.experiment($0.experiment, status: $0.status) }))))
     }
 
+    func analyzeExperiment(_ input: Operations.AnalyzeExperiment.Input) async throws -> Operations.AnalyzeExperiment.Output {
+        .ok(.init(body: .json(APIMapping.analysis(try await engine.analyzeExperiment(id: input.path.experimentId)))))
+    }
+
     // MARK: Events
 
     func ingestEvents(_ input: Operations.IngestEvents.Input) async throws -> Operations.IngestEvents.Output {

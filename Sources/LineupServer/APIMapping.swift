@@ -149,6 +149,41 @@ enum APIMapping {
             createdAt: experiment.createdAt, updatedAt: experiment.updatedAt)
     }
 
+    static func analysis(_ analysis: ExperimentAnalysis) -> Components.Schemas.ExperimentAnalysis {
+        Components.Schemas.ExperimentAnalysis(
+            experiment: analysis.experiment, status: .init(rawValue: analysis.status.rawValue)!, control: analysis.control,
+            variants: analysis.variants.map { variant in
+                Components.Schemas.VariantAnalysis(
+                    variant: variant.variant, weight: variant.weight, usersExposed: variant.usersExposed,
+                    requests: variant.requests, engagedRequests: variant.engagedRequests,
+                    requestRate: rate(variant.requestRate.lower, variant.requestRate.rate, variant.requestRate.upper),
+                    userRate: variant.userRate.map {
+                        .init(ratio: $0.ratio, standardError: $0.standardError, lower: $0.lower, upper: $0.upper)
+                    },
+                    ndcgAt5: variant.ndcgAt5,
+                    versusControl: variant.versusControl.map { comparison in
+                        let requests = comparison.requests
+                        return Components.Schemas.VariantComparison(
+                            requests: .init(
+                                difference: requests.difference, differenceLower: requests.differenceLower,
+                                differenceUpper: requests.differenceUpper, relativeLift: requests.relativeLift,
+                                relativeLower: requests.relativeLower, relativeUpper: requests.relativeUpper, z: requests.z,
+                                pValue: requests.pValue),
+                            perUser: comparison.perUser.map {
+                                .init(
+                                    difference: $0.difference, lower: $0.lower, upper: $0.upper, t: $0.t,
+                                    degreesOfFreedom: $0.degreesOfFreedom, pValue: $0.pValue)
+                            },
+                            chanceToBeatControl: comparison.chanceToBeatControl, expectedLoss: comparison.expectedLoss)
+                    },
+                    warning: variant.warning)
+            },
+            sampleRatio: .init(
+                chiSquare: analysis.sampleRatio.chiSquare, pValue: analysis.sampleRatio.pValue,
+                mismatch: analysis.sampleRatio.mismatch),
+            warnings: analysis.warnings)
+    }
+
     static func layoutChoice(_ choice: LayoutChoice) throws -> Components.Schemas.LayoutChoice {
         Components.Schemas.LayoutChoice(
             arm: choice.arm, name: choice.name, params: try attributes(choice.params), propensity: choice.propensity)

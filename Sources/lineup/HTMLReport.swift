@@ -54,22 +54,31 @@ struct HTMLReport {
             rows.append(["AUC", Self.number(overall.auc), Self.number(replay.summary.auc)])
             body += Self.table(header: ["metric", "served", "replayed"], rows: rows)
         }
-        return """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(Self.escape(title))</title>
-            <style>
-            body{font:15px/1.45 system-ui,-apple-system,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#1d2330}
-            h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #dde;padding-bottom:.2em}
-            .lead{color:#556}.tiles{display:flex;gap:1em;flex-wrap:wrap}
-            .tile{border:1px solid #dde;border-radius:8px;padding:.6em 1em;min-width:9em}
-            .tile b{display:block;font-size:1.5em}.tile span{color:#667;font-size:.9em}
-            table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .8em;border-bottom:1px solid #eef;text-align:right}
-            td:first-child,th:first-child{text-align:left}svg text{font:12px system-ui,sans-serif;fill:#445}
-            </style></head><body>
-            \(body)
-            <p class="lead">Written by lineup eval. Labels: events carrying the response's request_id within the label window.</p>
-            </body></html>
-            """
+        return Self.page(
+            title: title, body: body,
+            footer: "Written by lineup eval. Labels: events carrying the response's request_id within the label window.")
+    }
+
+    /// A whole page around `body`: the style every Lineup report shares.
+    static func page(title: String, body: String, footer: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <style>
+        body{font:15px/1.45 system-ui,-apple-system,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#1d2330}
+        h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #dde;padding-bottom:.2em}
+        .lead{color:#556}.tiles{display:flex;gap:1em;flex-wrap:wrap}
+        .tile{border:1px solid #dde;border-radius:8px;padding:.6em 1em;min-width:9em}
+        .tile b{display:block;font-size:1.5em}.tile span{color:#667;font-size:.9em}
+        .alarm{background:#fde8e8;border:2px solid #c0392b;border-radius:8px;padding:.8em 1em;font-weight:600;color:#8e1b10}
+        .ok{background:#e8f6ec;border:1px solid #2e8b57;border-radius:8px;padding:.6em 1em}
+        table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .8em;border-bottom:1px solid #eef;text-align:right}
+        td:first-child,th:first-child{text-align:left}svg text{font:12px system-ui,sans-serif;fill:#445}
+        </style></head><body>
+        \(body)
+        <p class="lead">\(escape(footer))</p>
+        </body></html>
+        """
     }
 
     func ndcg(_ summary: EvaluationSummary) -> Double? { summary.cutoffs.first { $0.k == k }?.ndcg }

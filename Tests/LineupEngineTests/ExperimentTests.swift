@@ -190,4 +190,86 @@ import Testing
         #expect(try await engine.rank(RankRequest(userId: "exec-1", surface: "home", k: 1)).experiment == nil)
         #expect(try await engine.rank(RankRequest(userId: "unknown", surface: "home", k: 1)).experiment == nil)
     }
+
+    @Test func theAnalysisCountsWhatWasServedAndEngaged() async throws {
+        let clock = TestClock(start)
+        let (engine, _) = try await engine(clock: clock)
+        _ = try await engine.putExperiment(id: "exp", draft())
+        let experiment = try engine.experiment(id: "exp").experiment
+        var random = SeededGenerator(seed: 4)
+        var served: [String: (requests: Int, engaged: Int, users: Set<String>)] = [:]
+        for user in 0..<400 {
+            for _ in 0..<(1 + user % 3) {
+                clock.advance(1)
+                let ranking = try await engine.rank(RankRequest(userId: "u\(user)", surface: "home", k: 2))
+                let variant = try #require(ranking.variant)
+                // The treatment engages more: 30% of its requests against 15%.
+                let engaged = random.nextUnit() < (variant == "treatment" ? 0.3 : 0.15)
+                if engaged {
+                    _ = try await engine.ingest([
+                        EventDraft(
+                            eventId: "\(ranking.requestId)-open", userId: "u\(user)", itemId: ranking.items[0].itemId, type: .open,
+                            timestamp: clock.value.withLock { $0 }.addingTimeInterval(2), requestId: ranking.requestId),
+                        // A view alone is no engagement, and a second event counts the request once.
+                        EventDraft(
+                            eventId: "\(ranking.requestId)-click", userId: "u\(user)", itemId: ranking.items[0].itemId, type: .click,
+                            timestamp: clock.value.withLock { $0 }.addingTimeInterval(3), requestId: ranking.requestId),
+                    ])
+                }
+                served[variant, default: (0, 0, [])].requests += 1
+                served[variant, default: (0, 0, [])].engaged += engaged ? 1 : 0
+                served[variant, default: (0, 0, [])].users.insert("u\(user)")
+            }
+        }
+        await engine.impressions.flush()
+        let analysis = try await engine.analyzeExperiment(id: "exp")
+        #expect(analysis.status == .running && analysis.control == "control")
+        #expect(analysis.variants.map(\.variant) == experiment.variants.map(\.id))
+        for variant in analysis.variants {
+            let truth = try #require(served[variant.variant])
+            #expect(variant.requests == truth.requests && variant.engagedRequests == truth.engaged)
+            #expect(variant.usersExposed == truth.users.count)
+            #expect(variant.requestRate.rate == Double(truth.engaged) / Double(truth.requests))
+            #expect(abs(try #require(variant.userRate).ratio - Double(truth.engaged) / Double(truth.requests)) < 1e-12)
+            #expect(variant.warning == nil)
+        }
+        let treatment = try #require(analysis.variants.first { $0.variant == "treatment" }?.versusControl)
+        #expect(treatment.requests.difference > 0 && treatment.requests.pValue < 0.01)
+        #expect(treatment.chanceToBeatControl > 0.99)
+        #expect(try #require(treatment.perUser).pValue < 0.05)
+        #expect(analysis.variants.first { $0.variant == "control" }?.versusControl == nil)
+        #expect(!analysis.sampleRatio.mismatch && analysis.warnings.isEmpty)
+    }
+
+    @Test func aBrokenSplitIsFlaggedLoudly() async throws {
+        let clock = TestClock(start)
+        let (engine, store) = try await engine(clock: clock)
+        _ = try await engine.putExperiment(id: "exp", draft())
+        // Logging that lost most of one variant's traffic: 300 users against 120.
+        let impressions = (0..<420).map { index in
+            Impression(
+                requestId: "r\(index)", time: start, userId: "u\(index)", surface: "home", experiment: "exp",
+                variant: index < 300 ? "control" : "treatment", ranker: "popularity", schemaVersion: 1,
+                items: [ImpressionItem(itemId: "a", position: 1, score: 1, retrievalScore: 1, pinned: false, features: [])])
+        }
+        try await store.insertImpressions(impressions)
+        let analysis = try await engine.analyzeExperiment(id: "exp")
+        #expect(analysis.sampleRatio.mismatch)
+        #expect(analysis.warnings.first?.hasPrefix("SAMPLE RATIO MISMATCH") == true)
+        // With nothing engaged anywhere the relative lift has nothing to stand on.
+        let treatment = try #require(analysis.variants.first { $0.variant == "treatment" }?.versusControl)
+        #expect(treatment.requests.relativeLift == nil)
+        await #expect(throws: EngineError.notFound(kind: "experiment", id: "nope")) { _ = try await engine.analyzeExperiment(id: "nope") }
+    }
+
+    @Test func aSmallVariantIsWarnedAbout() async throws {
+        let (engine, _) = try await engine(clock: TestClock(start))
+        _ = try await engine.putExperiment(id: "exp", draft())
+        for user in 0..<30 { _ = try await engine.rank(RankRequest(userId: "u\(user)", surface: "home", k: 1)) }
+        await engine.impressions.flush()
+        let analysis = try await engine.analyzeExperiment(id: "exp")
+        #expect(analysis.variants.allSatisfy { $0.warning?.contains("too few") == true })
+        #expect(analysis.warnings.count == 2)
+    }
 }
+

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import LineupEngine
+import LineupSQLite
+
+/// An experiment's analysis from the configured database: what an experimenter reads
+/// before deciding.
+struct AB: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ab",
+        abstract: "Analyse an A/B experiment from the impression log: rates, lifts, tests, Bayesian odds, sample ratio.",
+        discussion: """
+            Per variant: users exposed, requests, engaged requests and the engagement rate per \
+            request (95% Wilson interval), the rate with users as the unit (delta method), \
+            NDCG@5. Against the control: absolute and relative lift with 95% intervals and the \
+            two-proportion z-test, Welch's t-test on per-user rates, the chance to beat the \
+            control and the expected loss (Beta(1, 1) posteriors, exact). A sample-ratio \
+            mismatch (chi-square p < 0.001) is printed first and loudly.
+            """
+    )
+
+    @OptionGroup var options: SettingsOptions
+
+    @Argument(help: "The experiment's id.")
+    var experiment: String
+
+    @Flag(help: "Print JSON (what GET /v1/experiments/{id}/analysis returns) instead of tables.")
+    var json = false
+
+    @Option(help: "Also write a self-contained HTML page (interval bars, lifts, SRM verdict) to this file.")
+    var html: String?
+
+    func run() async throws {
+        let settings = try options.settings()
+        guard FileManager.default.fileExists(atPath: settings.database) else {
+            throw ValidationError("no database at \(settings.database) (--database, or database in the config)")
+        }
+        let engine = Engine(configuration: settings.engine, store: try SQLiteStore(configuration: settings.store))
+        try await engine.loadExperiments()
+        let analysis: ExperimentAnalysis
+        do {
+            analysis = try await engine.analyzeExperiment(id: experiment)
+        } catch let error as EngineError {
+            throw ValidationError("\(error)")
+        }
+        if let html {
+            do {
+                try ExperimentReport(analysis: analysis).html.write(toFile: html, atomically: true, encoding: .utf8)
+            } catch {
+                throw ValidationError("--html \(html) cannot be written: \(error.localizedDescription)")
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            Console.line(String(decoding: try encoder.encode(analysis), as: UTF8.self))
+        } else {
+            Console.line(ExperimentReport(analysis: analysis).text)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import LineupEngine
+
+/// `lineup ab` as tables, and as an HTML page: per-variant rates with interval bars, the
+/// lift against the control with its interval, the sample-ratio verdict.
+struct ExperimentReport {
+    let analysis: ExperimentAnalysis
+
+    static func f(_ value: Double?, _ digits: Int = 4) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "—" }
+    static func percent(_ value: Double?) -> String { value.map { String(format: "%+.2f%%", 100 * $0) } ?? "—" }
+    static func p(_ value: Double) -> String { value < 1e-4 ? String(format: "%.1e", value) : String(format: "%.4f", value) }
+
+    var text: String {
+        var lines: [String] = []
+        let srm = analysis.sampleRatio
+        if srm.mismatch {
+            lines += ["!!! " + (analysis.warnings.first ?? "sample ratio mismatch"), ""]
+        }
+        lines.append("experiment \(analysis.experiment) (\(analysis.status.rawValue)), control \(analysis.control)")
+        lines.append(
+            "sample ratio: chi-square \(Self.f(srm.chiSquare, 2)), p \(Self.p(srm.pValue)): "
+                + (srm.mismatch ? "MISMATCH" : "consistent with the weights"))
+        lines.append("")
+        lines.append("variant        users  requests  engaged  rate per request (95%)      rate per user (95%, delta)  NDCG@5")
+        for variant in analysis.variants {
+            let rate = variant.requestRate
+            let user = variant.userRate.map { "\(Self.f($0.ratio)) [\(Self.f($0.lower)), \(Self.f($0.upper))]" } ?? "—"
+            lines.append(
+                variant.variant.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + String(format: "%7d %9d %8d  ", variant.usersExposed, variant.requests, variant.engagedRequests)
+                    + "\(Self.f(rate.rate)) [\(Self.f(rate.lower)), \(Self.f(rate.upper))]".padding(toLength: 28, withPad: " ", startingAt: 0)
+                    + user.padding(toLength: 28, withPad: " ", startingAt: 0) + Self.f(variant.ndcgAt5))
+        }
+        for variant in analysis.variants {
+            guard let comparison = variant.versusControl else { continue }
+            let requests = comparison.requests
+            lines += [
+                "",
+                "\(variant.variant) against \(analysis.control):",
+                "  per request: \(Self.f(requests.difference)) [\(Self.f(requests.differenceLower)), \(Self.f(requests.differenceUpper))] absolute, "
+                    + "\(Self.percent(requests.relativeLift)) [\(Self.percent(requests.relativeLower)), \(Self.percent(requests.relativeUpper))] "
+                    + "relative; z \(Self.f(requests.z, 2)), p \(Self.p(requests.pValue))",
+            ]
+            if let perUser = comparison.perUser {
+                lines.append(
+                    "  per user (Welch): \(Self.f(perUser.difference)) [\(Self.f(perUser.lower)), \(Self.f(perUser.upper))], "
+                        + "t \(Self.f(perUser.t, 2)) on \(Self.f(perUser.degreesOfFreedom, 1)) df, p \(Self.p(perUser.pValue))")
+            }
+            lines.append(
+                "  chance to beat \(analysis.control): \(Self.f(100 * comparison.chanceToBeatControl, 2))%, "
+                    + "expected loss if chosen \(Self.f(comparison.expectedLoss, 5))")
+        }
+        let others = srm.mismatch ? Array(analysis.warnings.dropFirst()) : analysis.warnings
+        if !others.isEmpty { lines += [""] + others.map { "warning: \($0)" } }
+        return lines.joined(separator: "\n")
+    }
+
+    var html: String {
+        var body = "<h1>Experiment \(HTMLReport.escape(analysis.experiment))</h1>\n"
+        body += "<p class=\"lead\">\(analysis.status.rawValue), control <b>\(HTMLReport.escape(analysis.control))</b>, "
+            + "\(analysis.variants.map(\.usersExposed).reduce(0, +)) users exposed.</p>\n"
+        let srm = analysis.sampleRatio
+        body += srm.mismatch
+            ? "<p class=\"alarm\">Sample ratio mismatch: chi-square \(Self.f(srm.chiSquare, 2)), p = \(Self.p(srm.pValue)). "
+                + "The users did not split as the weights say; the assignment or the logging is broken and the numbers below "
+                + "cannot be trusted.</p>\n"
+            : "<p class=\"ok\">Sample ratio consistent with the weights (chi-square \(Self.f(srm.chiSquare, 2)), "
+                + "p = \(Self.p(srm.pValue))).</p>\n"
+        body += "<h2>Engagement rate per request</h2>\n<p>Each bar is the 95% interval, the dot the rate.</p>\n"
+        body += Self.intervals(
+            analysis.variants.map { ($0.variant, $0.requestRate.lower, $0.requestRate.rate, $0.requestRate.upper) }, zero: false)
+        body += HTMLReport.table(
+            header: ["variant", "weight", "users", "requests", "engaged", "rate", "95% interval", "rate per user", "NDCG@5"],
+            rows: analysis.variants.map { variant in
+                [variant.variant, Self.f(variant.weight, 2), "\(variant.usersExposed)", "\(variant.requests)",
+                 "\(variant.engagedRequests)", Self.f(variant.requestRate.rate),
+                 "[\(Self.f(variant.requestRate.lower)), \(Self.f(variant.requestRate.upper))]",
+                 variant.userRate.map { "\(Self.f($0.ratio)) ± \(Self.f(1.96 * $0.standardError))" } ?? "—", Self.f(variant.ndcgAt5)]
+            })
+        let compared = analysis.variants.compactMap { variant in variant.versusControl.map { (variant.variant, $0) } }
+        if !compared.isEmpty {
+            body += "<h2>Lift against \(HTMLReport.escape(analysis.control))</h2>\n<p>Relative lift per request with its 95% interval; "
+                + "the line marks no difference.</p>\n"
+            body += Self.intervals(
+                compared.compactMap { name, comparison in
+                    let requests = comparison.requests
+                    guard let lower = requests.relativeLower, let lift = requests.relativeLift, let upper = requests.relativeUpper else {
+                        return nil
+                    }
+                    return (name, lower, lift, upper)
+                },
+                zero: true)
+            body += HTMLReport.table(
+                header: ["variant", "absolute lift", "relative lift", "z-test p", "Welch p (per user)", "chance to beat", "expected loss"],
+                rows: compared.map { name, comparison in
+                    [name,
+                     "\(Self.f(comparison.requests.difference)) [\(Self.f(comparison.requests.differenceLower)), \(Self.f(comparison.requests.differenceUpper))]",
+                     "\(Self.percent(comparison.requests.relativeLift)) [\(Self.percent(comparison.requests.relativeLower)), \(Self.percent(comparison.requests.relativeUpper))]",
+                     Self.p(comparison.requests.pValue), comparison.perUser.map { Self.p($0.pValue) } ?? "—",
+                     String(format: "%.1f%%", 100 * comparison.chanceToBeatControl), Self.f(comparison.expectedLoss, 5)]
+                })
+        }
+        let others = srm.mismatch ? Array(analysis.warnings.dropFirst()) : analysis.warnings
+        if !others.isEmpty { body += "<h2>Warnings</h2>\n<ul>" + others.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>\n" }
+        return HTMLReport.page(
+            title: "Experiment \(analysis.experiment)", body: body,
+            footer: "Written by lineup ab. Engagement: an event that labels a widget, carrying the response's request_id within the label window.")
+    }
+
+    /// One row per entry: the interval as a bar, the estimate as a dot, on a shared axis
+    /// (with the zero line for lifts).
+    static func intervals(_ rows: [(name: String, lower: Double, value: Double, upper: Double)], zero: Bool) -> String {
+        let finite = rows.filter { $0.lower.isFinite && $0.upper.isFinite }
+        guard !finite.isEmpty else { return "" }
+        var low = finite.map(\.lower).min()!, high = finite.map(\.upper).max()!
+        if zero { low = min(low, 0); high = max(high, 0) }
+        let pad = max((high - low) * 0.08, 1e-6)
+        low -= pad
+        high += pad
+        let width = 720.0, left = 120.0, rowHeight = 28.0
+        let height = Double(finite.count) * rowHeight + 30
+        func x(_ value: Double) -> Double { left + (value - low) / (high - low) * (width - left - 20) }
+        var svg = "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
+        if zero {
+            svg += "<line x1=\"\(x(0))\" y1=\"0\" x2=\"\(x(0))\" y2=\"\(height - 24)\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>"
+        }
+        for (index, row) in finite.enumerated() {
+            let y = Double(index) * rowHeight + 16
+            svg += "<text x=\"4\" y=\"\(y + 4)\">\(HTMLReport.escape(row.name))</text>"
+            svg += "<line x1=\"\(x(row.lower))\" y1=\"\(y)\" x2=\"\(x(row.upper))\" y2=\"\(y)\" stroke=\"#3b6fb6\" stroke-width=\"6\" stroke-linecap=\"round\"/>"
+            svg += "<circle cx=\"\(x(row.value))\" cy=\"\(y)\" r=\"5\" fill=\"#1d2330\"/>"
+        }
+        svg += "<text x=\"\(left)\" y=\"\(height - 6)\">\(f(low))</text>"
+        svg += "<text x=\"\(width - 80)\" y=\"\(height - 6)\">\(f(high))</text>"
+        return svg + "</svg>\n"
+    }
+}
