@@ -21,8 +21,13 @@ extension Engine {
         let evaluation = try await evaluate(ImpressionQuery(experiment: id), cutoffs: [5])
         let byVariant = Dictionary(grouping: units, by: \.variant)
 
-        func totals(_ variant: String) -> (requests: Int, engaged: Int) {
-            (byVariant[variant] ?? []).reduce((0, 0)) { ($0.0 + $1.requests, $0.1 + $1.engagedRequests) }
+        func totals(_ variant: String) -> (requests: Int, engaged: Int, widgets: Int) {
+            (byVariant[variant] ?? []).reduce((0, 0, 0)) { ($0.0 + $1.requests, $0.1 + $1.engagedRequests, $0.2 + $1.engagedWidgets) }
+        }
+        func widgetsPerRequest(_ variant: String) -> RatioEstimate? {
+            let users = byVariant[variant] ?? []
+            guard users.count >= 2 else { return nil }
+            return RatioEstimate(numerators: users.map { Double($0.engagedWidgets) }, denominators: users.map { Double($0.requests) })
         }
         func perUserRates(_ variant: String) -> [Double] {
             (byVariant[variant] ?? []).map { Double($0.engagedRequests) / Double($0.requests) }
@@ -44,6 +49,9 @@ extension Engine {
                         treatmentSuccesses: Double(own.engaged), treatmentTrials: Double(own.requests)),
                     perUser: controlRates.count >= 2 && ownRates.count >= 2
                         ? WelchComparison(control: controlRates, treatment: ownRates) : nil,
+                    widgets: widgetsPerRequest(experiment.control).flatMap { control in
+                        widgetsPerRequest(variant.id).map { RatioComparison(control: control, treatment: $0) }
+                    },
                     chanceToBeatControl: bayes.chanceToBeatControl, expectedLoss: bayes.expectedLoss)
             }
             var warning: String?
@@ -58,6 +66,7 @@ extension Engine {
                 userRate: users.count >= 2
                     ? RatioEstimate(numerators: users.map { Double($0.engagedRequests) }, denominators: users.map { Double($0.requests) })
                     : nil,
+                engagedWidgets: own.widgets, widgetsPerRequest: widgetsPerRequest(variant.id),
                 ndcgAt5: evaluation.byVariant[variant.id]?.cutoffs.first?.ndcg, versusControl: comparison, warning: warning)
         }
         let sampleRatio = SampleRatioTest(

@@ -19,6 +19,11 @@ public struct ExperimentAnalysis: Sendable, Codable, Equatable {
         /// Engaged requests per request with users as the unit: Σ engaged / Σ requests over
         /// users, its interval by the delta method.
         public var userRate: RatioEstimate?
+        /// Shown widgets engaged with, over all requests.
+        public var engagedWidgets: Int
+        /// Engaged widgets per request with users as the unit (delta method): where a
+        /// better order shows even when most requests engage something either way.
+        public var widgetsPerRequest: RatioEstimate?
         /// NDCG@5 of the variant's logged responses, as `lineup eval` computes it.
         public var ndcgAt5: Double?
         /// Against the control; nil for the control itself.
@@ -33,6 +38,8 @@ public struct ExperimentAnalysis: Sendable, Codable, Equatable {
         public var requests: ProportionComparison
         /// Per-user engagement rates: Welch's t-test (nil below two users a side).
         public var perUser: WelchComparison?
+        /// Engaged widgets per request: the difference of the delta-method estimates.
+        public var widgets: RatioComparison?
         /// P(treatment's rate > control's) and the expected loss of choosing the
         /// treatment, from Beta(1, 1) posteriors of the request counts, exact.
         public var chanceToBeatControl: Double

@@ -45,23 +45,31 @@ extension SQLiteStore {
     ) async throws -> [ExperimentUnit] {
         // Event type names are the enum's own raw values: safe to write into the SQL.
         let types = engagementTypes.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
-        let engaged = engagementTypes.isEmpty
-            ? "0"
-            : """
-            EXISTS (SELECT 1 FROM events e WHERE e.request_id = i.request_id AND e.type IN (\(types))
-                AND e.ts >= i.ts - \(clockSkew) AND e.ts <= i.ts + \(window))
+        func engaged(item: Bool) -> String {
+            engagementTypes.isEmpty
+                ? "0"
+                : """
+                EXISTS (SELECT 1 FROM events e WHERE e.request_id = i.request_id AND e.type IN (\(types))
+                    \(item ? "AND e.item_id = ii.item_id" : "")
+                    AND e.ts >= i.ts - \(clockSkew) AND e.ts <= i.ts + \(window))
+                """
+        }
+        let sql = """
+            SELECT i.variant, i.user_id, COUNT(*) AS requests, SUM(\(engaged(item: false))) AS engaged,
+                SUM((SELECT COUNT(*) FROM impression_items ii WHERE ii.request_id = i.request_id
+                    AND \(engaged(item: true)))) AS widgets
+            FROM impressions i WHERE i.experiment = ? AND i.variant IS NOT NULL
+            GROUP BY i.variant, i.user_id ORDER BY i.variant, i.user_id
             """
         return try await scanning { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT i.variant, i.user_id, COUNT(*) AS requests, SUM(\(engaged)) AS engaged
-                    FROM impressions i WHERE i.experiment = ? AND i.variant IS NOT NULL
-                    GROUP BY i.variant, i.user_id ORDER BY i.variant, i.user_id
-                    """,
+                sql: sql,
                 arguments: [experiment]
             ).map { row in
-                ExperimentUnit(variant: row["variant"], userId: row["user_id"], requests: row["requests"], engagedRequests: row["engaged"])
+                ExperimentUnit(
+                    variant: row["variant"], userId: row["user_id"], requests: row["requests"], engagedRequests: row["engaged"],
+                    engagedWidgets: row["widgets"])
             }
         }
     }

@@ -160,6 +160,10 @@ enum APIMapping {
                     userRate: variant.userRate.map {
                         .init(ratio: $0.ratio, standardError: $0.standardError, lower: $0.lower, upper: $0.upper)
                     },
+                    engagedWidgets: variant.engagedWidgets,
+                    widgetsPerRequest: variant.widgetsPerRequest.map {
+                        .init(ratio: $0.ratio, standardError: $0.standardError, lower: $0.lower, upper: $0.upper)
+                    },
                     ndcgAt5: variant.ndcgAt5,
                     versusControl: variant.versusControl.map { comparison in
                         let requests = comparison.requests
@@ -173,6 +177,11 @@ enum APIMapping {
                                 .init(
                                     difference: $0.difference, lower: $0.lower, upper: $0.upper, t: $0.t,
                                     degreesOfFreedom: $0.degreesOfFreedom, pValue: $0.pValue)
+                            },
+                            widgets: comparison.widgets.map {
+                                .init(
+                                    difference: $0.difference, lower: $0.lower, upper: $0.upper, relativeLift: $0.relativeLift,
+                                    relativeLower: $0.relativeLower, relativeUpper: $0.relativeUpper, z: $0.z, pValue: $0.pValue)
                             },
                             chanceToBeatControl: comparison.chanceToBeatControl, expectedLoss: comparison.expectedLoss)
                     },

@@ -12,9 +12,9 @@ public protocol ExperimentStore: Sendable {
     /// Users exposed per variant.
     func exposures(experiment: String) async throws -> [String: Int]
 
-    /// Per variant and user: requests served under the experiment and how many were
-    /// engaged with (an event of `engagementTypes` carrying the request id within `window`
-    /// after it, or `clockSkew` before).
+    /// Per variant and user: requests served under the experiment, how many were engaged
+    /// with (an event of `engagementTypes` carrying the request id within `window` after
+    /// it, or `clockSkew` before), and how many shown widgets such events named.
     func experimentUnits(
         experiment: String, engagementTypes: Set<EventType>, window: TimeInterval, clockSkew: TimeInterval
     ) async throws -> [ExperimentUnit]

@@ -21,7 +21,9 @@ struct ExperimentReport {
             "sample ratio: chi-square \(Self.f(srm.chiSquare, 2)), p \(Self.p(srm.pValue)): "
                 + (srm.mismatch ? "MISMATCH" : "consistent with the weights"))
         lines.append("")
-        lines.append("variant        users  requests  engaged  rate per request (95%)      rate per user (95%, delta)  NDCG@5")
+        lines.append(
+            "variant        users  requests  engaged  rate per request (95%)      rate per user (95%, delta)  "
+                + "engaged widgets per request (95%)  NDCG@5")
         for variant in analysis.variants {
             let rate = variant.requestRate
             let user = variant.userRate.map { "\(Self.f($0.ratio)) [\(Self.f($0.lower)), \(Self.f($0.upper))]" } ?? "—"
@@ -29,7 +31,9 @@ struct ExperimentReport {
                 variant.variant.padding(toLength: 12, withPad: " ", startingAt: 0)
                     + String(format: "%7d %9d %8d  ", variant.usersExposed, variant.requests, variant.engagedRequests)
                     + "\(Self.f(rate.rate)) [\(Self.f(rate.lower)), \(Self.f(rate.upper))]".padding(toLength: 28, withPad: " ", startingAt: 0)
-                    + user.padding(toLength: 28, withPad: " ", startingAt: 0) + Self.f(variant.ndcgAt5))
+                    + user.padding(toLength: 28, withPad: " ", startingAt: 0)
+                    + (variant.widgetsPerRequest.map { "\(Self.f($0.ratio)) [\(Self.f($0.lower)), \(Self.f($0.upper))]" } ?? "—")
+                    .padding(toLength: 35, withPad: " ", startingAt: 0) + Self.f(variant.ndcgAt5))
         }
         for variant in analysis.variants {
             guard let comparison = variant.versusControl else { continue }
@@ -41,6 +45,12 @@ struct ExperimentReport {
                     + "\(Self.percent(requests.relativeLift)) [\(Self.percent(requests.relativeLower)), \(Self.percent(requests.relativeUpper))] "
                     + "relative; z \(Self.f(requests.z, 2)), p \(Self.p(requests.pValue))",
             ]
+            if let widgets = comparison.widgets {
+                lines.append(
+                    "  engaged widgets per request: \(Self.f(widgets.difference)) [\(Self.f(widgets.lower)), \(Self.f(widgets.upper))], "
+                        + "\(Self.percent(widgets.relativeLift)) [\(Self.percent(widgets.relativeLower)), \(Self.percent(widgets.relativeUpper))] "
+                        + "relative; z \(Self.f(widgets.z, 2)), p \(Self.p(widgets.pValue))")
+            }
             if let perUser = comparison.perUser {
                 lines.append(
                     "  per user (Welch): \(Self.f(perUser.difference)) [\(Self.f(perUser.lower)), \(Self.f(perUser.upper))], "
@@ -75,7 +85,9 @@ struct ExperimentReport {
                 [variant.variant, Self.f(variant.weight, 2), "\(variant.usersExposed)", "\(variant.requests)",
                  "\(variant.engagedRequests)", Self.f(variant.requestRate.rate),
                  "[\(Self.f(variant.requestRate.lower)), \(Self.f(variant.requestRate.upper))]",
-                 variant.userRate.map { "\(Self.f($0.ratio)) ± \(Self.f(1.96 * $0.standardError))" } ?? "—", Self.f(variant.ndcgAt5)]
+                 variant.userRate.map { "\(Self.f($0.ratio)) ± \(Self.f(1.96 * $0.standardError))" } ?? "—",
+                 variant.widgetsPerRequest.map { "\(Self.f($0.ratio)) ± \(Self.f(1.96 * $0.standardError))" } ?? "—",
+                 Self.f(variant.ndcgAt5)]
             })
         let compared = analysis.variants.compactMap { variant in variant.versusControl.map { (variant.variant, $0) } }
         if !compared.isEmpty {
@@ -91,12 +103,14 @@ struct ExperimentReport {
                 },
                 zero: true)
             body += HTMLReport.table(
-                header: ["variant", "absolute lift", "relative lift", "z-test p", "Welch p (per user)", "chance to beat", "expected loss"],
+                header: ["variant", "absolute lift", "relative lift", "z-test p", "Welch p (per user)", "engaged widgets lift",
+                         "chance to beat", "expected loss"],
                 rows: compared.map { name, comparison in
                     [name,
                      "\(Self.f(comparison.requests.difference)) [\(Self.f(comparison.requests.differenceLower)), \(Self.f(comparison.requests.differenceUpper))]",
                      "\(Self.percent(comparison.requests.relativeLift)) [\(Self.percent(comparison.requests.relativeLower)), \(Self.percent(comparison.requests.relativeUpper))]",
                      Self.p(comparison.requests.pValue), comparison.perUser.map { Self.p($0.pValue) } ?? "—",
+                     comparison.widgets.map { "\(Self.percent($0.relativeLift)) (p \(Self.p($0.pValue)))" } ?? "—",
                      String(format: "%.1f%%", 100 * comparison.chanceToBeatControl), Self.f(comparison.expectedLoss, 5)]
                 })
         }

@@ -228,6 +228,8 @@ import Testing
         for variant in analysis.variants {
             let truth = try #require(served[variant.variant])
             #expect(variant.requests == truth.requests && variant.engagedRequests == truth.engaged)
+            // Each engaged request engaged one widget (twice).
+            #expect(variant.engagedWidgets == truth.engaged)
             #expect(variant.usersExposed == truth.users.count)
             #expect(variant.requestRate.rate == Double(truth.engaged) / Double(truth.requests))
             #expect(abs(try #require(variant.userRate).ratio - Double(truth.engaged) / Double(truth.requests)) < 1e-12)

@@ -26,6 +26,11 @@ import Testing
             var denominators: [Double]
             var ratio, standardError, lower, upper: Double
         }
+        struct RatioComparisonRow: Decodable {
+            var control: Int
+            var treatment: Int
+            var difference, lower, upper, z, pValue, relativeLift: Double
+        }
         struct SampleRatio: Decodable {
             var observed: [Int]
             var weights: [Double]
@@ -44,6 +49,7 @@ import Testing
         var proportions: [Proportions]
         var welch: [Welch]
         var ratios: [Ratio]
+        var ratioComparisons: [RatioComparisonRow]
         var sampleRatio: [SampleRatio]
         var bayes: [Bayes]
     }
@@ -111,6 +117,22 @@ import Testing
             close(found.standardError, row.standardError, "standard error")
             close(found.lower, row.lower, "lower")
             close(found.upper, row.upper, "upper")
+        }
+    }
+
+    @Test func ratioComparisonsMatchTheNormalTest() {
+        let fixtures = Self.fixtures
+        func estimate(_ index: Int) -> RatioEstimate {
+            RatioEstimate(numerators: fixtures.ratios[index].numerators, denominators: fixtures.ratios[index].denominators)
+        }
+        for row in fixtures.ratioComparisons {
+            let found = RatioComparison(control: estimate(row.control), treatment: estimate(row.treatment))
+            close(found.difference, row.difference, "difference")
+            close(found.lower, row.lower, "lower")
+            close(found.upper, row.upper, "upper")
+            close(found.z, row.z, "z")
+            close(found.pValue, row.pValue, "p")
+            close(found.relativeLift ?? .nan, row.relativeLift, "relative lift")
         }
     }
 

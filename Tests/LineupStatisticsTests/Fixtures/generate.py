@@ -74,6 +74,19 @@ for index in range(10):
                    "standard_error": se, "lower": float(ratio) - z * se, "upper": float(ratio) + z * se})
 out["ratios"] = ratios
 
+ratio_comparisons = []
+for index in range(0, len(ratios) - 1, 2):
+    control, treatment = ratios[index], ratios[index + 1]
+    difference = treatment["ratio"] - control["ratio"]
+    spread = float(np.hypot(control["standard_error"], treatment["standard_error"]))
+    z_value = difference / spread
+    q = float(stats.norm.ppf(0.975))
+    ratio_comparisons.append({"control": index, "treatment": index + 1, "difference": difference,
+                              "lower": difference - q * spread, "upper": difference + q * spread, "z": z_value,
+                              "p_value": float(2 * stats.norm.sf(abs(z_value))),
+                              "relative_lift": difference / control["ratio"]})
+out["ratio_comparisons"] = ratio_comparisons
+
 srm = []
 for observed, weights in [([5000, 5000], [1, 1]), ([5100, 4900], [1, 1]), ([5300, 4700], [1, 1]), ([2500, 7600], [1, 3]),
                           ([100, 210, 690], [0.1, 0.2, 0.7]), ([1, 9], [1, 1]), ([20000, 20600], [1, 1]),
