@@ -86,8 +86,8 @@ extension Engine {
             guard seen.insert(variant.id).inserted else {
                 throw ValidationError(field: path + "id", reason: "'\(variant.id)' is listed twice")
             }
-            guard variant.weight.isFinite, variant.weight > 0 else {
-                throw ValidationError(field: path + "weight", reason: "must be a positive number")
+            guard variant.weight.isFinite, variant.weight > 0, variant.weight <= 1_000_000 else {
+                throw ValidationError(field: path + "weight", reason: "must be a positive number up to 1000000")
             }
             let overrides = variant.overrides
             if let ranker = overrides.ranker, Self.experimentRankers[ranker] == nil {
