@@ -60,6 +60,7 @@ struct Eval: AsyncParsableCommand {
         }
         let cutoffs = try cutoffs()
         let evaluation: LogEvaluation
+        var experiments: [ExperimentAnalysis] = []
         if let input {
             if model != nil { throw ValidationError("--model replays the log's feature vectors; it cannot be used with --input") }
             evaluation = LogEvaluation(
@@ -80,11 +81,21 @@ struct Eval: AsyncParsableCommand {
             }
             let engine = Engine(configuration: settings.engine, store: try SQLiteStore(configuration: settings.store))
             evaluation = try await engine.evaluate(query, cutoffs: cutoffs, replay: forest.map { (model!, $0) })
+            if html != nil {
+                // The HTML report gets a page section per experiment that served in the window.
+                try await engine.loadExperiments()
+                let served = Set(evaluation.byVariant.keys)
+                for (experiment, _) in engine.experiments()
+                where query.experiment.map({ $0 == experiment.id }) ?? experiment.variants.contains(where: { served.contains($0.id) }) {
+                    experiments.append(try await engine.analyzeExperiment(id: experiment.id))
+                }
+            }
         }
         if let html {
             let title = "Lineup evaluation" + (input.map { " of \($0)" } ?? "")
             do {
-                try HTMLReport(evaluation: evaluation, title: title).html.write(toFile: html, atomically: true, encoding: .utf8)
+                try HTMLReport(evaluation: evaluation, title: title, experiments: experiments).html
+                    .write(toFile: html, atomically: true, encoding: .utf8)
             } catch {
                 throw ValidationError("--html \(html) cannot be written: \(error.localizedDescription)")
             }

@@ -66,7 +66,16 @@ struct ExperimentReport {
     }
 
     var html: String {
-        var body = "<h1>Experiment \(HTMLReport.escape(analysis.experiment))</h1>\n"
+        HTMLReport.page(
+            title: "Experiment \(analysis.experiment)", body: section(heading: "h1"),
+            footer: "Written by lineup ab. Engagement: an event that labels a widget, carrying the response's request_id within the label window.")
+    }
+
+    /// The experiment's part of a page, under a heading of the given level (`h1` on its
+    /// own page, `h2` inside `lineup eval --html`).
+    func section(heading: String) -> String {
+        let sub = heading == "h1" ? "h2" : "h3"
+        var body = "<\(heading)>Experiment \(HTMLReport.escape(analysis.experiment))</\(heading)>\n"
         body += "<p class=\"lead\">\(analysis.status.rawValue), control <b>\(HTMLReport.escape(analysis.control))</b>, "
             + "\(analysis.variants.map(\.usersExposed).reduce(0, +)) users exposed.</p>\n"
         let srm = analysis.sampleRatio
@@ -76,7 +85,7 @@ struct ExperimentReport {
                 + "cannot be trusted.</p>\n"
             : "<p class=\"ok\">Sample ratio consistent with the weights (chi-square \(Self.f(srm.chiSquare, 2)), "
                 + "p = \(Self.p(srm.pValue))).</p>\n"
-        body += "<h2>Engagement rate per request</h2>\n<p>Each bar is the 95% interval, the dot the rate.</p>\n"
+        body += "<\(sub)>Engagement rate per request</\(sub)>\n<p>Each bar is the 95% interval, the dot the rate.</p>\n"
         body += Self.intervals(
             analysis.variants.map { ($0.variant, $0.requestRate.lower, $0.requestRate.rate, $0.requestRate.upper) }, zero: false)
         body += HTMLReport.table(
@@ -91,7 +100,7 @@ struct ExperimentReport {
             })
         let compared = analysis.variants.compactMap { variant in variant.versusControl.map { (variant.variant, $0) } }
         if !compared.isEmpty {
-            body += "<h2>Lift against \(HTMLReport.escape(analysis.control))</h2>\n<p>Relative lift per request with its 95% interval; "
+            body += "<\(sub)>Lift against \(HTMLReport.escape(analysis.control))</\(sub)>\n<p>Relative lift per request with its 95% interval; "
                 + "the line marks no difference.</p>\n"
             body += Self.intervals(
                 compared.compactMap { name, comparison in
@@ -115,10 +124,10 @@ struct ExperimentReport {
                 })
         }
         let others = srm.mismatch ? Array(analysis.warnings.dropFirst()) : analysis.warnings
-        if !others.isEmpty { body += "<h2>Warnings</h2>\n<ul>" + others.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>\n" }
-        return HTMLReport.page(
-            title: "Experiment \(analysis.experiment)", body: body,
-            footer: "Written by lineup ab. Engagement: an event that labels a widget, carrying the response's request_id within the label window.")
+        if !others.isEmpty {
+            body += "<\(sub)>Warnings</\(sub)>\n<ul>" + others.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>\n"
+        }
+        return body
     }
 
     /// One row per entry: the interval as a bar, the estimate as a dot, on a shared axis

@@ -8,6 +8,8 @@ import LineupEvaluation
 struct HTMLReport {
     let evaluation: LogEvaluation
     let title: String
+    /// The experiments that served in the window: each gets its page section.
+    var experiments: [ExperimentAnalysis] = []
     /// The cut-off the charts show: 5 when asked for, else the largest.
     var k: Int { evaluation.overall.cutoffs.contains { $0.k == 5 } ? 5 : evaluation.overall.cutoffs.map(\.k).max() ?? 5 }
 
@@ -54,6 +56,7 @@ struct HTMLReport {
             rows.append(["AUC", Self.number(overall.auc), Self.number(replay.summary.auc)])
             body += Self.table(header: ["metric", "served", "replayed"], rows: rows)
         }
+        for analysis in experiments { body += ExperimentReport(analysis: analysis).section(heading: "h2") }
         return Self.page(
             title: title, body: body,
             footer: "Written by lineup eval. Labels: events carrying the response's request_id within the label window.")
