@@ -2,10 +2,12 @@
 ///
 /// A reservoir rather than a heap: rows that reach the bar are appended to a buffer of
 /// twice `k`; when it fills, a quickselect keeps the best `k` and the bar rises to the worst
-/// of them. Appending is branch-free and the bar changes only at those compactions, so the
-/// scan over a catalog's scores stays a tight loop; a heap instead pays a sift with
-/// unpredictable branches for each of the K·ln(N/K) rows that enter, which cost as much as
-/// the sgemm.
+/// of them. The bar changes only at those compactions, so the scan over a catalog's scores
+/// stays a tight loop; a heap instead pays a sift with unpredictable branches for each of
+/// the K·ln(N/K) rows that enter, which cost as much as the sgemm. For the same reason the
+/// quickselect and the final sort partition without branching on the data: on random
+/// scores, Hoare's swapping loops mispredict every other comparison, which made them cost
+/// a tenth of a 64-query batch.
 ///
 /// Each kept row is one `UInt64` key, the score's bits made order-preserving above the
 /// complemented row number, so selecting and sorting compare integers. "Better" is the
@@ -16,9 +18,11 @@ final class TopK {
     let k: Int
     private let ids: [String]
     private let capacity: Int
-    /// `capacity + 8` slots: the scan writes past the kept keys before deciding, and a
-    /// group of eight may overshoot the capacity.
+    /// `capacity + 16` slots: the scan writes past the kept keys before deciding, and a
+    /// group of sixteen may overshoot the capacity.
     private let keys: UnsafeMutablePointer<UInt64>
+    /// Scratch as large as `keys`, for the partitions.
+    private let spare: UnsafeMutablePointer<UInt64>
     private var count = 0
     /// Rows scoring below it cannot be among the best `k`.
     private var bar = -Float.infinity
@@ -28,11 +32,13 @@ final class TopK {
         self.k = max(0, min(k, ids.count))
         self.ids = ids
         capacity = max(2 * self.k, 16)
-        keys = .allocate(capacity: capacity + 8)
+        keys = .allocate(capacity: capacity + 16)
+        spare = .allocate(capacity: capacity + 16)
     }
 
     deinit {
         keys.deallocate()
+        spare.deallocate()
     }
 
     func offer(score: Float, row: Int) {
@@ -45,32 +51,37 @@ final class TopK {
     /// Offers every score of a block of consecutive rows starting at `firstRow`.
     func offer(scores block: UnsafeBufferPointer<Float>, firstRow: Int) {
         guard k > 0, let base = block.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
         let end = block.count
         var index = 0
         while index < end {
-            // Up to the next compaction nothing moves the bar. Eight scores at a time are
-            // checked against it with one comparison of their maximum; only a group that
-            // reaches it is appended, branch-free.
+            // Up to the next compaction nothing moves the bar. Sixteen scores at a time are
+            // checked against it with two vector comparisons and one test; only a group
+            // that reaches it looks at its lanes.
             let bar = self.bar
+            let bars = SIMD8<Float>(repeating: bar)
             var kept = count
-            while index < end && kept < capacity {
-                if index + 8 <= end {
-                    let group = base + index
-                    let most = max(
-                        max(max(group[0], group[1]), max(group[2], group[3])),
-                        max(max(group[4], group[5]), max(group[6], group[7])))
-                    if most >= bar {
-                        for lane in 0..<8 {
-                            keys[kept] = Self.key(score: group[lane], row: firstRow + index + lane)
-                            kept += group[lane] >= bar ? 1 : 0
-                        }
+            while index + 16 <= end && kept < capacity {
+                let low = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+                let high = raw.loadUnaligned(fromByteOffset: index * 4 + 32, as: SIMD8<Float>.self)
+                let reached = (low .>= bars) .| (high .>= bars)
+                if any(reached) {
+                    // Only the lanes that reach the bar, lowest first: by the time the bar
+                    // is high, a group that reaches it usually holds one such row.
+                    var lanes = Self.bits(low .>= bars) | Self.bits(high .>= bars) << 8
+                    while lanes != 0 {
+                        let lane = lanes.trailingZeroBitCount
+                        keys[kept] = Self.key(score: base[index + lane], row: firstRow + index + lane)
+                        kept += 1
+                        lanes &= lanes - 1
                     }
-                    index += 8
-                } else {
-                    keys[kept] = Self.key(score: base[index], row: firstRow + index)
-                    kept += base[index] >= bar ? 1 : 0
-                    index += 1
                 }
+                index += 16
+            }
+            while index < end && index + 16 > end && kept < capacity {
+                keys[kept] = Self.key(score: base[index], row: firstRow + index)
+                kept += base[index] >= bar ? 1 : 0
+                index += 1
             }
             count = kept
             if count >= capacity { compact() }
@@ -80,8 +91,8 @@ final class TopK {
     /// The kept rows, best first.
     func sorted() -> [ScoredItem] {
         if count > k { compact() }
-        var kept = UnsafeMutableBufferPointer(start: keys, count: count)
-        kept.sort(by: >)
+        let kept = UnsafeMutableBufferPointer(start: keys, count: count)
+        sortDescending(0, count)
         // Equal scores came out in row order; put each run of them in id order.
         var start = 0
         while start < count {
@@ -109,33 +120,69 @@ final class TopK {
         bar = boundary
     }
 
-    /// Quickselect (Hoare partitions): afterwards keys[0..<n] are the `n` largest. Keys are
-    /// distinct, since rows are.
+    /// Quickselect: afterwards keys[0..<n] are the `n` largest. Keys are distinct, since rows
+    /// are.
     private func selectLargest(_ n: Int) {
         var low = 0
-        var high = count - 1
-        let target = n - 1
-        while low < high {
-            let pivot = Self.median(keys[low], keys[low + (high - low) / 2], keys[high])
-            var left = low
-            var right = high
-            while left <= right {
-                while keys[left] > pivot { left += 1 }
-                while keys[right] < pivot { right -= 1 }
-                if left <= right {
-                    (keys[left], keys[right]) = (keys[right], keys[left])
-                    left += 1
-                    right -= 1
-                }
-            }
-            if target <= right {
-                high = right
-            } else if target >= left {
-                low = left
+        var high = count
+        while high - low > 1 {
+            let split = partition(low, high)
+            if split == n || split + 1 == n { return }
+            if split > n { high = split } else { low = split + 1 }
+        }
+    }
+
+    /// Quicksort, largest first, with insertion sort for short runs.
+    private func sortDescending(_ low: Int, _ high: Int) {
+        var low = low
+        var high = high
+        while high - low > 16 {
+            let split = partition(low, high)
+            // Recurse into the shorter side, so the depth stays logarithmic.
+            if split - low < high - split {
+                sortDescending(low, split)
+                low = split + 1
             } else {
-                return
+                sortDescending(split + 1, high)
+                high = split
             }
         }
+        guard high - low > 1 else { return }
+        for index in (low + 1)..<high {
+            let key = keys[index]
+            var slot = index
+            while slot > low && keys[slot - 1] < key {
+                keys[slot] = keys[slot - 1]
+                slot -= 1
+            }
+            keys[slot] = key
+        }
+    }
+
+    /// Splits keys[low..<high] around the median of its first, middle and last keys: the
+    /// keys above it first, then it, then those below; returns its index. Each other key is
+    /// written to both ends of the scratch and one comparison decides which end advances,
+    /// so the data never decides a branch.
+    private func partition(_ low: Int, _ high: Int) -> Int {
+        let last = high - 1
+        let middle = low + (high - low) / 2
+        let pivotIndex = Self.medianIndex(low, middle, last, keys)
+        let pivot = keys[pivotIndex]
+        keys[pivotIndex] = keys[last]
+        var above = low
+        var below = last
+        for index in low..<last {
+            let key = keys[index]
+            spare[above] = key
+            spare[below] = key
+            let step = key > pivot ? 1 : 0
+            above &+= step
+            below &-= 1 &- step
+        }
+        // The slot between the two ends is the pivot's.
+        spare[above] = pivot
+        (keys + low).update(from: spare + low, count: high - low)
+        return above
     }
 
     private func orderById(_ run: UnsafeMutableBufferPointer<UInt64>) {
@@ -143,8 +190,12 @@ final class TopK {
         run.sort { ids[Self.row(of: $0)] < ids[Self.row(of: $1)] }
     }
 
-    private static func median(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
-        max(min(a, b), min(max(a, b), c))
+    private static func medianIndex(_ a: Int, _ b: Int, _ c: Int, _ keys: UnsafeMutablePointer<UInt64>) -> Int {
+        let (x, y, z) = (keys[a], keys[b], keys[c])
+        if x < y {
+            return y < z ? b : (x < z ? c : a)
+        }
+        return x < z ? a : (y < z ? c : b)
     }
 
     /// The score's bits turned so that unsigned order is numeric order (negative scores
@@ -154,6 +205,13 @@ final class TopK {
         let bits = (score + 0).bitPattern
         let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
         return UInt64(ordered) << 32 | UInt64(~UInt32(truncatingIfNeeded: row))
+    }
+
+    /// Bit `i` set when lane `i` is.
+    @inline(__always)
+    private static func bits(_ mask: SIMDMask<SIMD8<Int32>>) -> UInt32 {
+        let lanes = unsafeBitCast(mask, to: SIMD8<Int32>.self) & SIMD8(1, 2, 4, 8, 16, 32, 64, 128)
+        return UInt32(truncatingIfNeeded: lanes.wrappedSum())
     }
 
     @inline(__always)
