@@ -3,10 +3,10 @@
 
 The machine is shared and its speed drifts by tens of percent from minute to minute, so
 one peer run followed by one Lineup run compares two different machines. This driver
-alternates them (peers, Lineup, peers, Lineup, ...) on the same vectors and reports, per
-catalog and batch size, the median over repeats of each side's per-query median and the
-median of the per-repeat ratios (faster peer's time / Lineup's time, > 1 means Lineup is
-faster). Batch 1 is also put against the single-core read bandwidth that peers.py
+alternates them catalog by catalog (peers then Lineup on one catalog, seconds apart; the
+other way round in odd repeats) on the same vectors and reports, per catalog and batch
+size, the median over repeats of each side's per-query median and the median of the
+per-repeat ratios (faster peer's time / Lineup's time, > 1 means Lineup is faster). Batch 1 is also put against the single-core read bandwidth that peers.py
 measures in the same repeat.
 
     python3 benchmarks/retrieval/compare.py --data /tmp/lineup-retrieval-data \
@@ -64,23 +64,35 @@ def main():
     repeats = []
     with tempfile.TemporaryDirectory() as tmp:
         for repeat in range(args.repeats):
-            print(f"repeat {repeat + 1}/{args.repeats}: peers", file=sys.stderr, flush=True)
-            peers = run_peers(args.data, args.catalogs, args.rounds, args.k, Path(tmp) / "peers.json")
-            print(f"repeat {repeat + 1}/{args.repeats}: Lineup", file=sys.stderr, flush=True)
-            concurrency = args.concurrency if repeat == args.repeats - 1 else 0
-            lineup = run_lineup(args.binary, args.data, args.catalogs, args.rounds, args.k, concurrency,
-                                Path(tmp) / "lineup.json")
-            repeats.append({"peers": peers, "lineup": lineup})
+            record = {"peers": None, "lineup": None}
+            for name in names:
+                concurrency = args.concurrency if repeat == args.repeats - 1 and name == names[-1] else 0
+                print(f"repeat {repeat + 1}/{args.repeats}: {name}", file=sys.stderr, flush=True)
+                sides = ["peers", "lineup"] if repeat % 2 == 0 else ["lineup", "peers"]
+                for side in sides:
+                    if side == "peers":
+                        result = run_peers(args.data, name, args.rounds, args.k, Path(tmp) / "peers.json")
+                        result["catalogs"][0]["read_bandwidth_bytes_per_s"] = result["read_bandwidth_bytes_per_s"]
+                    else:
+                        result = run_lineup(args.binary, args.data, name, args.rounds, args.k, concurrency,
+                                            Path(tmp) / "lineup.json")
+                    if record[side] is None:
+                        record[side] = result
+                    else:
+                        record[side]["catalogs"] += result["catalogs"]
+                        if result.get("concurrency"):
+                            record[side]["concurrency"] = result["concurrency"]
+            repeats.append(record)
 
     first = repeats[0]
     env = first["peers"]["environment"]
     blas = [f"{lib['owner']}: {lib['internal_api']} {lib['version']} ({lib['architecture']})"
             for lib in env["blas"] if lib.get("source") == "threadpoolctl"]
     print(f"Lineup BLAS: {first['lineup']['blas']} ({first['lineup']['blas_path']}); peers' BLAS: {'; '.join(blas)}")
-    bandwidths = [r["peers"]["read_bandwidth_bytes_per_s"] for r in repeats]
-    print(f"Single-core read bandwidth (peers.py, per repeat): median {median(bandwidths) / 1e9:.1f} GB/s "
+    bandwidths = [c["read_bandwidth_bytes_per_s"] for r in repeats for c in r["peers"]["catalogs"]]
+    print(f"Single-core read bandwidth (peers.py, per catalog and repeat): median {median(bandwidths) / 1e9:.1f} GB/s "
           f"(range {min(bandwidths) / 1e9:.1f}-{max(bandwidths) / 1e9:.1f})")
-    print(f"{args.repeats} repeats, each: peers then Lineup, {args.rounds} rounds of 256 queries, k={args.k}, 1 thread; "
+    print(f"{args.repeats} repeats, each: per catalog, peers and Lineup back to back, {args.rounds} rounds of 256 queries, k={args.k}, 1 thread; "
           "times are medians over repeats of per-query medians (ms); ratio = faster peer / Lineup, median over repeats")
     print()
     print("| catalog | batch | FAISS | NumPy | **Lineup** | ratio (≥ 1: Lineup faster) | ratio range | Lineup of read bandwidth | ids = FAISS |")
@@ -98,7 +110,7 @@ def main():
                 ours.append(lineup_ms)
                 ratios.append(min(times.values()) / lineup_ms)
                 if batch == 1:
-                    fractions.append(catalog["bytes"] / (lineup_ms / 1e3) / r["peers"]["read_bandwidth_bytes_per_s"])
+                    fractions.append(catalog["bytes"] / (lineup_ms / 1e3) / catalog["read_bandwidth_bytes_per_s"])
             ids = next(c for c in repeats[-1]["lineup"]["catalogs"] if c["name"] == name)["ids_equal_to_faiss"]
             fraction = f"{median(fractions):.0%}" if fractions else "—"
             print(f"| {name} | {batch} | {median(faiss):.3f} | {median(numpy):.3f} | **{median(ours):.3f}** | "
