@@ -59,7 +59,7 @@ let package = Package(
             name: "LineupServer",
             dependencies: [
                 "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupAPI", "LineupRetrieval", "LineupEvaluation", "LineupRanking",
-                "LineupBandit",
+                "LineupBandit", "LineupStatistics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

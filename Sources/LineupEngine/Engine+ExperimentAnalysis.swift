@@ -14,9 +14,8 @@ extension Engine {
     public func analyzeExperiment(id: String) async throws -> ExperimentAnalysis {
         let (experiment, status) = try experiment(id: id)
         let labels = configuration.labels
-        let engagement = Set(labels.grades.filter { $0.value > 0 && $0.key != .dwell }.keys)
         let units = try await store.experimentUnits(
-            experiment: id, engagementTypes: engagement, window: labels.window, clockSkew: labels.clockSkew)
+            experiment: id, engagementTypes: labels.engagementTypes, window: labels.window, clockSkew: labels.clockSkew)
         let exposed = try await store.exposures(experiment: id)
         let evaluation = try await evaluate(ImpressionQuery(experiment: id), cutoffs: [5])
         let byVariant = Dictionary(grouping: units, by: \.variant)
@@ -28,6 +27,11 @@ extension Engine {
             let users = byVariant[variant] ?? []
             guard users.count >= 2 else { return nil }
             return RatioEstimate(numerators: users.map { Double($0.engagedWidgets) }, denominators: users.map { Double($0.requests) })
+        }
+        func engagedPerRequest(_ variant: String) -> RatioEstimate? {
+            let users = byVariant[variant] ?? []
+            guard users.count >= 2 else { return nil }
+            return RatioEstimate(numerators: users.map { Double($0.engagedRequests) }, denominators: users.map { Double($0.requests) })
         }
         func perUserRates(_ variant: String) -> [Double] {
             (byVariant[variant] ?? []).map { Double($0.engagedRequests) / Double($0.requests) }
@@ -47,6 +51,9 @@ extension Engine {
                     requests: ProportionComparison(
                         controlSuccesses: Double(control.engaged), controlTrials: Double(control.requests),
                         treatmentSuccesses: Double(own.engaged), treatmentTrials: Double(own.requests)),
+                    requestsByUser: engagedPerRequest(experiment.control).flatMap { control in
+                        engagedPerRequest(variant.id).map { RatioComparison(control: control, treatment: $0) }
+                    },
                     perUser: controlRates.count >= 2 && ownRates.count >= 2
                         ? WelchComparison(control: controlRates, treatment: ownRates) : nil,
                     widgets: widgetsPerRequest(experiment.control).flatMap { control in
@@ -63,9 +70,7 @@ extension Engine {
                 variant: variant.id, weight: variant.weight, usersExposed: exposed[variant.id] ?? 0, requests: own.requests,
                 engagedRequests: own.engaged,
                 requestRate: RateInterval(successes: Double(own.engaged), trials: Double(own.requests)),
-                userRate: users.count >= 2
-                    ? RatioEstimate(numerators: users.map { Double($0.engagedRequests) }, denominators: users.map { Double($0.requests) })
-                    : nil,
+                userRate: engagedPerRequest(variant.id),
                 engagedWidgets: own.widgets, widgetsPerRequest: widgetsPerRequest(variant.id),
                 ndcgAt5: evaluation.byVariant[variant.id]?.cutoffs.first?.ndcg, versusControl: comparison, warning: warning)
         }

@@ -34,14 +34,20 @@ public struct ExperimentAnalysis: Sendable, Codable, Equatable {
 
     public struct Comparison: Sendable, Codable, Equatable {
         /// Engagement per request: difference and relative lift with 95% intervals and the
-        /// two-proportion z-test.
+        /// two-proportion z-test, every request taken as independent. Users are what is
+        /// randomised and a returning user's requests are alike, so these intervals are too
+        /// narrow whenever users come back; `requestsByUser` is the one to read.
         public var requests: ProportionComparison
+        /// Engagement per request with users as the unit: the difference of the delta-method
+        /// estimates (nil below two users a side).
+        public var requestsByUser: RatioComparison?
         /// Per-user engagement rates: Welch's t-test (nil below two users a side).
         public var perUser: WelchComparison?
         /// Engaged widgets per request: the difference of the delta-method estimates.
         public var widgets: RatioComparison?
         /// P(treatment's rate > control's) and the expected loss of choosing the
-        /// treatment, from Beta(1, 1) posteriors of the request counts, exact.
+        /// treatment, from Beta(1, 1) posteriors of the request counts, exact. Like
+        /// `requests`, they take requests as independent, and are as sure as it is.
         public var chanceToBeatControl: Double
         public var expectedLoss: Double
     }

@@ -3,6 +3,7 @@ import LineupAPI
 import LineupCore
 import LineupEngine
 import LineupEvaluation
+import LineupStatistics
 import LineupStore
 import OpenAPIRuntime
 
@@ -173,16 +174,13 @@ enum APIMapping {
                                 differenceUpper: requests.differenceUpper, relativeLift: requests.relativeLift,
                                 relativeLower: requests.relativeLower, relativeUpper: requests.relativeUpper, z: requests.z,
                                 pValue: requests.pValue),
+                            requestsByUser: comparison.requestsByUser.map(Components.Schemas.RatioComparison.init),
                             perUser: comparison.perUser.map {
                                 .init(
                                     difference: $0.difference, lower: $0.lower, upper: $0.upper, t: $0.t,
                                     degreesOfFreedom: $0.degreesOfFreedom, pValue: $0.pValue)
                             },
-                            widgets: comparison.widgets.map {
-                                .init(
-                                    difference: $0.difference, lower: $0.lower, upper: $0.upper, relativeLift: $0.relativeLift,
-                                    relativeLower: $0.relativeLower, relativeUpper: $0.relativeUpper, z: $0.z, pValue: $0.pValue)
-                            },
+                            widgets: comparison.widgets.map(Components.Schemas.RatioComparison.init),
                             chanceToBeatControl: comparison.chanceToBeatControl, expectedLoss: comparison.expectedLoss)
                     },
                     warning: variant.warning)
@@ -322,5 +320,14 @@ extension Components.Schemas.EventType {
             preconditionFailure("LineupCore names event type '\(type.rawValue)', which openapi.yaml does not know")
         }
         self = mapped
+    }
+}
+
+extension Components.Schemas.RatioComparison {
+    init(_ comparison: RatioComparison) {
+        self.init(
+            difference: comparison.difference, lower: comparison.lower, upper: comparison.upper,
+            relativeLift: comparison.relativeLift, relativeLower: comparison.relativeLower,
+            relativeUpper: comparison.relativeUpper, z: comparison.z, pValue: comparison.pValue)
     }
 }

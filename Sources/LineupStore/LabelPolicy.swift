@@ -22,6 +22,12 @@ public struct LabelPolicy: Sendable, Hashable {
         .open: 1, .click: 1, .drilldown: 1, .pin: 2, .export: 2, .dwell: 2,
     ]
 
+    /// The types that make a request engaged in an experiment's analysis: every positively
+    /// graded type but `dwell`, whose grade depends on its length rather than on its happening.
+    public var engagementTypes: Set<EventType> {
+        Set(grades.filter { $0.value > 0 && $0.key != .dwell }.keys)
+    }
+
     public init(
         grades: [EventType: Int] = Self.defaultGrades, minimumDwellSeconds: Double = 30, window: Double = 30 * 60,
         clockSkew: Double = 300

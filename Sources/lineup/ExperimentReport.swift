@@ -38,10 +38,15 @@ struct ExperimentReport {
         for variant in analysis.variants {
             guard let comparison = variant.versusControl else { continue }
             let requests = comparison.requests
+            lines += ["", "\(variant.variant) against \(analysis.control):"]
+            if let byUser = comparison.requestsByUser {
+                lines.append(
+                    "  per request, users as the unit (delta method): \(Self.f(byUser.difference)) [\(Self.f(byUser.lower)), \(Self.f(byUser.upper))] absolute, "
+                        + "\(Self.percent(byUser.relativeLift)) [\(Self.percent(byUser.relativeLower)), \(Self.percent(byUser.relativeUpper))] "
+                        + "relative; z \(Self.f(byUser.z, 2)), p \(Self.p(byUser.pValue))")
+            }
             lines += [
-                "",
-                "\(variant.variant) against \(analysis.control):",
-                "  per request: \(Self.f(requests.difference)) [\(Self.f(requests.differenceLower)), \(Self.f(requests.differenceUpper))] absolute, "
+                "  per request, requests as independent (too narrow when users return): \(Self.f(requests.difference)) [\(Self.f(requests.differenceLower)), \(Self.f(requests.differenceUpper))] absolute, "
                     + "\(Self.percent(requests.relativeLift)) [\(Self.percent(requests.relativeLower)), \(Self.percent(requests.relativeUpper))] "
                     + "relative; z \(Self.f(requests.z, 2)), p \(Self.p(requests.pValue))",
             ]
@@ -100,24 +105,25 @@ struct ExperimentReport {
             })
         let compared = analysis.variants.compactMap { variant in variant.versusControl.map { (variant.variant, $0) } }
         if !compared.isEmpty {
-            body += "<\(sub)>Lift against \(HTMLReport.escape(analysis.control))</\(sub)>\n<p>Relative lift per request with its 95% interval; "
-                + "the line marks no difference.</p>\n"
+            body += "<\(sub)>Lift against \(HTMLReport.escape(analysis.control))</\(sub)>\n<p>Relative lift per request with its 95% interval, "
+                + "users as the unit (the delta method); the line marks no difference.</p>\n"
             body += Self.intervals(
                 compared.compactMap { name, comparison in
-                    let requests = comparison.requests
-                    guard let lower = requests.relativeLower, let lift = requests.relativeLift, let upper = requests.relativeUpper else {
-                        return nil
-                    }
+                    guard let byUser = comparison.requestsByUser, let lower = byUser.relativeLower, let lift = byUser.relativeLift,
+                        let upper = byUser.relativeUpper
+                    else { return nil }
                     return (name, lower, lift, upper)
                 },
                 zero: true)
             body += HTMLReport.table(
-                header: ["variant", "absolute lift", "relative lift", "z-test p", "Welch p (per user)", "engaged widgets lift",
-                         "chance to beat", "expected loss"],
+                header: ["variant", "absolute lift", "relative lift", "p (users as the unit)", "z-test p (requests as independent)",
+                         "Welch p (per user)", "engaged widgets lift", "chance to beat", "expected loss"],
                 rows: compared.map { name, comparison in
-                    [name,
-                     "\(Self.f(comparison.requests.difference)) [\(Self.f(comparison.requests.differenceLower)), \(Self.f(comparison.requests.differenceUpper))]",
-                     "\(Self.percent(comparison.requests.relativeLift)) [\(Self.percent(comparison.requests.relativeLower)), \(Self.percent(comparison.requests.relativeUpper))]",
+                    let byUser = comparison.requestsByUser
+                    return [name,
+                     byUser.map { "\(Self.f($0.difference)) [\(Self.f($0.lower)), \(Self.f($0.upper))]" } ?? "—",
+                     byUser.map { "\(Self.percent($0.relativeLift)) [\(Self.percent($0.relativeLower)), \(Self.percent($0.relativeUpper))]" } ?? "—",
+                     byUser.map { Self.p($0.pValue) } ?? "—",
                      Self.p(comparison.requests.pValue), comparison.perUser.map { Self.p($0.pValue) } ?? "—",
                      comparison.widgets.map { "\(Self.percent($0.relativeLift)) (p \(Self.p($0.pValue)))" } ?? "—",
                      String(format: "%.1f%%", 100 * comparison.chanceToBeatControl), Self.f(comparison.expectedLoss, 5)]

@@ -239,6 +239,11 @@ import Testing
         #expect(treatment.requests.difference > 0 && treatment.requests.pValue < 0.01)
         #expect(treatment.chanceToBeatControl > 0.99)
         #expect(try #require(treatment.perUser).pValue < 0.05)
+        // Users as the unit: the difference of the variants' delta-method rates, and its test.
+        let byUser = try #require(treatment.requestsByUser)
+        let userRates = analysis.variants.map { $0.userRate?.ratio ?? .nan }
+        #expect(abs(byUser.difference - (userRates[1] - userRates[0])) < 1e-12)
+        #expect(byUser.pValue < 0.01 && byUser.lower > 0)
         #expect(analysis.variants.first { $0.variant == "control" }?.versusControl == nil)
         #expect(!analysis.sampleRatio.mismatch && analysis.warnings.isEmpty)
     }

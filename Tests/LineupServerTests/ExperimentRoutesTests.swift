@@ -48,6 +48,9 @@ import Testing
                 #expect(row["requests"] as? Int == 2 * variants.values.filter { $0 == name }.count)
             }
             #expect((rows[1]["versus_control"] as? [String: Any])?["chance_to_beat_control"] as? Double != nil)
+            // The lift with users as the unit, beside the per-request z-test.
+            let byUser = try #require((rows[1]["versus_control"] as? [String: Any])?["requests_by_user"] as? [String: Any])
+            #expect(byUser["difference"] as? Double != nil && byUser["p_value"] as? Double != nil)
             #expect((analysis.json["sample_ratio"] as? [String: Any])?["mismatch"] as? Bool == false)
             // Twenty users are too few: the analysis says so.
             #expect((analysis.json["warnings"] as? [String])?.isEmpty == false)
