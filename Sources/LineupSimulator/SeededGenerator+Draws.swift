@@ -13,7 +13,7 @@ extension SeededGenerator {
 
     /// Which part of the world a generator feeds.
     enum Stream: UInt64 {
-        case basis = 1, catalog, dashboards, population, favourites, schedule, policy, outcome
+        case basis = 1, catalog, dashboards, population, favourites, schedule, policy, outcome, replay
     }
 
     /// SplitMix64 finalisers chained, so nearby inputs (day 3, day 4) give unrelated seeds.

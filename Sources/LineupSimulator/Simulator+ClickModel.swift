@@ -118,8 +118,8 @@ extension Simulator {
 
     /// The events of `session` when the screen shows `shown` (cut to `session.capacity`).
     ///
-    /// The reactions are seeded by the session itself, so replaying a session with the same
-    /// order gives the same events. `controls` carries the user's pins and hides across sessions
+    /// The reactions are seeded by the session itself, so simulating a session again with the
+    /// same order gives the same events (`replay` draws others). `controls` carries the user's pins and hides across sessions
     /// and is updated by them.
     /// - Parameter requestId: the rank response that produced `shown`, copied into every event
     ///   so outcomes can be attributed to it; nil for history that Lineup did not serve.
@@ -129,6 +129,27 @@ extension Simulator {
         _ session: Session, shown: [Item], requestId: String? = nil, layout: String? = nil, controls: inout UserControls
     ) -> [Event] {
         var rng = SeededGenerator(seed: session.outcomeSeed)
+        return react(to: session, shown: shown, requestId: requestId, layout: layout, controls: &controls, using: &rng)
+    }
+
+    /// The events of `session` under another draw of the user's reactions: the same order,
+    /// pins, hides, layout and end of day, a different roll of the dice (`replay` picks which).
+    ///
+    /// Averaging many replays gives what the click model expects of an order, everything
+    /// included: the session's clock that long dwells run down, pins and hides. `controls`
+    /// are read, not updated: a replay is a might-have-been.
+    public func replay(
+        _ session: Session, shown: [Item], layout: String? = nil, controls: UserControls, replay: UInt64
+    ) -> [Event] {
+        var rng = SeededGenerator(seed: SeededGenerator.mix(session.outcomeSeed, SeededGenerator.Stream.replay.rawValue, replay))
+        var controls = controls
+        return react(to: session, shown: shown, requestId: nil, layout: layout, controls: &controls, using: &rng)
+    }
+
+    func react(
+        to session: Session, shown: [Item], requestId: String?, layout: String?, controls: inout UserControls,
+        using rng: inout SeededGenerator
+    ) -> [Event] {
         var events: [Event] = []
         react(
             user: session.userIndex, userId: session.user.id, shown: Array(shown.prefix(session.capacity)),

@@ -3,6 +3,7 @@ import Foundation
 import LineupCore
 import LineupEngine
 import LineupSQLite
+import LineupStore
 import LineupSimulator
 import Synchronization
 
@@ -15,8 +16,9 @@ struct DemoAB: AsyncParsableCommand {
         commandName: "demo-ab",
         abstract: "Run an A/B experiment (popularity vs two-stage) on demo traffic and analyse it.",
         discussion: """
-            The simulator's lift is what its click model expects: for each session, the chance \
-            that at least one shown widget is engaged, 1 − Π (1 − examination(p) · appeal), \
+            The simulator's lift is what its click model expects of the orders served: each \
+            session is replayed --replays times with other draws of the user's reactions (same \
+            order, pins, hides and end of day), counted as the analysis counts the log, and \
             averaged per variant. The analysis only sees the log; the two should agree within \
             the analysis' interval. The database goes to --out.
             """
@@ -35,6 +37,13 @@ struct DemoAB: AsyncParsableCommand {
 
     @Option(help: "Also write the experiment's HTML page here.")
     var html: String?
+
+    @Option(help: "Replays of each session behind the simulator's expected lift.")
+    var replays = 8
+
+    func validate() throws {
+        guard replays >= 2 else { throw ValidationError("--replays must be at least 2, got \(replays)") }
+    }
 
     func run() async throws {
         let simulator = try world.simulator()
@@ -71,8 +80,8 @@ struct DemoAB: AsyncParsableCommand {
 
         let itemsById = Dictionary(uniqueKeysWithValues: simulator.items.map { ($0.id, $0) })
         var controls: [String: UserControls] = [:]
-        var expected: [String: (sessions: Int, engaged: Double, widgets: Double, trueNDCG: Double)] = [:]
-        let decay = simulator.configuration.examinationDecay
+        var tallies: [String: Tally] = [:]
+        let labels = engine.configuration.labels
         let started = Date()
         for day in 0..<world.days {
             for session in simulator.sessions(onDay: day) {
@@ -83,28 +92,30 @@ struct DemoAB: AsyncParsableCommand {
                         k: session.capacity, context: ["device": session.device]))
                 let shown = ranking.items.compactMap { itemsById[$0.itemId] }
                 guard !shown.isEmpty, let variant = ranking.variant else { continue }
-                var userControls = controls[session.user.id] ?? UserControls()
+                let before = controls[session.user.id] ?? UserControls()
+                var userControls = before
                 let events = simulator.simulate(session, shown: shown, requestId: ranking.requestId, controls: &userControls)
                 controls[session.user.id] = userControls
-                // What the click model expects of this order: some widget engaged.
-                var none = 1.0, widgets = 0.0
-                for (position, item) in shown.prefix(session.capacity).enumerated() {
-                    let chance = pow(1 / Double(position + 1), decay) * simulator.attractiveness(of: item, for: session.user)
-                    none *= 1 - chance
-                    widgets += chance
+                // What the click model expects of this order, counted as the analysis counts.
+                var engaged = 0.0, widgets = 0.0
+                for replay in 0..<replays {
+                    let outcome = Self.engagement(
+                        of: simulator.replay(session, shown: shown, controls: before, replay: UInt64(replay)),
+                        servedAt: session.start, labels: labels)
+                    engaged += outcome.engaged ? 1 : 0
+                    widgets += Double(outcome.widgets)
                 }
-                expected[variant, default: (0, 0, 0, 0)].sessions += 1
-                expected[variant, default: (0, 0, 0, 0)].engaged += 1 - none
-                expected[variant, default: (0, 0, 0, 0)].widgets += widgets
-                expected[variant, default: (0, 0, 0, 0)].trueNDCG += DemoLoop.trueNDCG(
-                    shown: shown, candidates: session.candidates, user: session.user, in: simulator)
+                tallies[variant, default: Tally(replays: replays)].add(
+                    expectedEngaged: engaged / Double(replays), expectedWidgets: widgets / Double(replays),
+                    drawn: Self.engagement(of: events, servedAt: session.start, labels: labels),
+                    trueNDCG: DemoLoop.trueNDCG(shown: shown, candidates: session.candidates, user: session.user, in: simulator))
                 if let last = events.last?.timestamp { clock.withLock { $0 = max($0, last) } }
                 for chunk in events.chunked(by: engine.configuration.maxBatchSize) {
                     _ = try await engine.ingest(chunk.map(EventDraft.init))
                 }
             }
             if (day + 1) % 7 == 0 || day + 1 == world.days {
-                let sessions = expected.values.reduce(0) { $0 + $1.sessions }
+                let sessions = tallies.values.reduce(0) { $0 + $1.sessions }
                 Console.line(
                     "demo-ab: day \(day + 1), \(sessions) sessions served (\(String(format: "%.0f", Date().timeIntervalSince(started))) s)")
             }
@@ -113,35 +124,80 @@ struct DemoAB: AsyncParsableCommand {
         let analysis = try await engine.analyzeExperiment(id: id)
         Console.line("")
         Console.line(ExperimentReport(analysis: analysis).text)
-        if let control = expected["popularity"], let treatment = expected["two-stage"] {
-            // What the click model builds into each order, before the clock of a session
-            // cuts it short (long dwells on liked widgets leave less time for the rest).
-            func mean(_ total: Double, _ of: (sessions: Int, engaged: Double, widgets: Double, trueNDCG: Double)) -> Double {
-                total / Double(of.sessions)
-            }
+        if let control = tallies["popularity"], let treatment = tallies["two-stage"] {
             let comparison = analysis.variants.first { $0.variant == "two-stage" }?.versusControl
+            func change(_ value: (Tally) -> Double) -> String {
+                "\(String(format: "%.4f", value(control))) → \(String(format: "%.4f", value(treatment))), "
+                    + ExperimentReport.percent(value(treatment) / value(control) - 1)
+            }
+            func measured(_ lift: Double?, _ lower: Double?, _ upper: Double?) -> String {
+                "the analysis measured \(ExperimentReport.percent(lift)) "
+                    + "[\(ExperimentReport.percent(lower)), \(ExperimentReport.percent(upper))]"
+            }
             Console.line("\nthe simulator's own view of the orders served (popularity → two-stage):")
+            Console.line("  true NDCG@5 (its engagement probabilities as gains): \(change { $0.trueNDCG / Double($0.sessions) })")
             Console.line(
-                "  true NDCG@5 (its engagement probabilities as gains): \(String(format: "%.4f", mean(control.trueNDCG, control))) → "
-                    + "\(String(format: "%.4f", mean(treatment.trueNDCG, treatment))), "
-                    + "\(ExperimentReport.percent(mean(treatment.trueNDCG, treatment) / mean(control.trueNDCG, control) - 1))")
+                "  expected engaged widgets per request: \(change { $0.expectedWidgets / Double($0.sessions) }); "
+                    + measured(comparison?.widgets?.relativeLift, comparison?.widgets?.relativeLower, comparison?.widgets?.relativeUpper))
             Console.line(
-                "  expected engaged widgets per session: \(String(format: "%.4f", mean(control.widgets, control))) → "
-                    + "\(String(format: "%.4f", mean(treatment.widgets, treatment))), "
-                    + "\(ExperimentReport.percent(mean(treatment.widgets, treatment) / mean(control.widgets, control) - 1)); "
-                    + "the analysis measured \(ExperimentReport.percent(comparison?.widgets?.relativeLift)) "
-                    + "[\(ExperimentReport.percent(comparison?.widgets?.relativeLower)), \(ExperimentReport.percent(comparison?.widgets?.relativeUpper))]")
-            Console.line(
-                "  expected sessions with an engagement: \(String(format: "%.4f", mean(control.engaged, control))) → "
-                    + "\(String(format: "%.4f", mean(treatment.engaged, treatment))), "
-                    + "\(ExperimentReport.percent(mean(treatment.engaged, treatment) / mean(control.engaged, control) - 1)); "
-                    + "the analysis measured \(ExperimentReport.percent(comparison?.requests.relativeLift)) "
-                    + "[\(ExperimentReport.percent(comparison?.requests.relativeLower)), \(ExperimentReport.percent(comparison?.requests.relativeUpper))]")
+                "  expected requests with an engagement: \(change { $0.expectedEngaged / Double($0.sessions) }); "
+                    + measured(comparison?.requestsByUser?.relativeLift, comparison?.requestsByUser?.relativeLower, comparison?.requestsByUser?.relativeUpper))
+            // The users' actual draws: the log should hold exactly these, and they stray from the
+            // expectation by chance alone (about one standard deviation, rarely three).
+            for (name, tally) in [("popularity", control), ("two-stage", treatment)] {
+                let logged = analysis.variants.first { $0.variant == name }?.engagedRequests
+                Console.line(
+                    "  \(name): the users' draws engaged \(tally.drawnEngaged) requests "
+                        + "(\(String(format: "%+.1f", tally.drawnDeviation)) sd from the \(String(format: "%.0f", tally.expectedEngaged)) expected); "
+                        + (logged == tally.drawnEngaged ? "the log holds the same count" : "THE LOG HOLDS \(logged.map(String.init) ?? "none")"))
+            }
         }
         if let html {
             try ExperimentReport(analysis: analysis).html.write(toFile: html, atomically: true, encoding: .utf8)
             Console.line("demo-ab: HTML page in \(html)")
         }
         Console.line("demo-ab: log in \(path) (lineup ab \(id) --database \(path))")
+    }
+
+    /// One variant's sessions as the simulator sees them.
+    struct Tally {
+        var sessions = 0
+        /// Sums over sessions of the replays' means.
+        var expectedEngaged = 0.0
+        var expectedWidgets = 0.0
+        /// Sum over sessions of p(1 − p), p the replays' engaged share.
+        var spread = 0.0
+        /// Replays per session.
+        let replays: Int
+        var drawnEngaged = 0
+        var trueNDCG = 0.0
+
+        mutating func add(expectedEngaged p: Double, expectedWidgets: Double, drawn: (engaged: Bool, widgets: Int), trueNDCG: Double) {
+            sessions += 1
+            expectedEngaged += p
+            self.expectedWidgets += expectedWidgets
+            spread += p * (1 - p)
+            drawnEngaged += drawn.engaged ? 1 : 0
+            self.trueNDCG += trueNDCG
+        }
+
+        /// How far the drawn count lies from the expected one, in standard deviations: the
+        /// draws' own variance, p(1 − p) per session estimated without bias from R replays as
+        /// R/(R − 1) times the replays' p(1 − p), plus that of the replays' mean, 1/(R − 1) times it.
+        var drawnDeviation: Double {
+            let variance = spread * Double(replays + 1) / Double(replays - 1)
+            return variance > 0 ? (Double(drawnEngaged) - expectedEngaged) / variance.squareRoot() : 0
+        }
+    }
+
+    /// What the analysis would count of one request's events: whether any engages (a
+    /// positively graded type but dwell, within the label window), and how many widgets do.
+    static func engagement(of events: [Event], servedAt served: Date, labels: LabelPolicy) -> (engaged: Bool, widgets: Int) {
+        let types = labels.engagementTypes
+        let engaged = Set(events.lazy.filter {
+            types.contains($0.type) && $0.timestamp.timeIntervalSince(served) <= labels.window
+                && $0.timestamp.timeIntervalSince(served) >= -labels.clockSkew
+        }.map(\.itemId))
+        return (!engaged.isEmpty, engaged.count)
     }
 }

@@ -70,4 +70,26 @@ struct DeterminismTests {
         let shown = simulator.idealOrder(for: session.user, candidates: session.candidates)
         #expect(simulator.simulate(session, shown: shown) == simulator.simulate(session, shown: shown))
     }
+
+    @Test("replays draw other reactions: reproducible per index, engaging the top widget at its appeal")
+    func replays() throws {
+        let simulator = try Self.small(seed: 5)
+        let session = try #require(simulator.sessions(onDay: 1).first)
+        let shown = simulator.idealOrder(for: session.user, candidates: session.candidates)
+        let controls = UserControls(pinned: [shown[1].id])
+        #expect(
+            simulator.replay(session, shown: shown, controls: controls, replay: 3)
+                == simulator.replay(session, shown: shown, controls: controls, replay: 3))
+        let draws = 4_000
+        let outcomes = (0..<draws).map { simulator.replay(session, shown: shown, controls: controls, replay: UInt64($0)) }
+        #expect(Set(outcomes).count > draws / 10, "replays should differ")
+        // The top position is always looked at (examination 1) before any clock can run out,
+        // so the share of replays engaging it estimates its appeal: within 4 standard errors.
+        let appeal = simulator.attractiveness(of: shown[0], for: session.user)
+        let engaged = outcomes.filter { events in
+            events.contains { $0.itemId == shown[0].id && ($0.type == .open || $0.type == .click) }
+        }.count
+        let share = Double(engaged) / Double(draws)
+        #expect(abs(share - appeal) <= 4 * (appeal * (1 - appeal) / Double(draws)).squareRoot(), "share \(share), appeal \(appeal)")
+    }
 }
