@@ -90,11 +90,13 @@ struct ExperimentReport {
                 + "cannot be trusted.</p>\n"
             : "<p class=\"ok\">Sample ratio consistent with the weights (chi-square \(Self.f(srm.chiSquare, 2)), "
                 + "p = \(Self.p(srm.pValue))).</p>\n"
-        body += "<\(sub)>Engagement rate per request</\(sub)>\n<p>Each bar is the 95% interval, the dot the rate.</p>\n"
+        body += "<\(sub)>Engagement rate per request</\(sub)>\n<p>Each bar is the 95% interval with users as the unit, the dot the rate.</p>\n"
         body += Self.intervals(
-            analysis.variants.map { ($0.variant, $0.requestRate.lower, $0.requestRate.rate, $0.requestRate.upper) }, zero: false)
+            analysis.variants.compactMap { variant in variant.userRate.map { (variant.variant, $0.lower, $0.ratio, $0.upper) } },
+            zero: false)
         body += HTMLReport.table(
-            header: ["variant", "weight", "users", "requests", "engaged", "rate", "95% interval", "rate per user", "NDCG@5"],
+            header: ["variant", "weight", "users", "requests", "engaged", "rate", "95% (requests as independent)",
+                     "rate, 95% (users as the unit)", "engaged widgets per request", "NDCG@5"],
             rows: analysis.variants.map { variant in
                 [variant.variant, Self.f(variant.weight, 2), "\(variant.usersExposed)", "\(variant.requests)",
                  "\(variant.engagedRequests)", Self.f(variant.requestRate.rate),
