@@ -46,7 +46,9 @@ extension Engine {
                 let controlRates = perUserRates(experiment.control), ownRates = perUserRates(variant.id)
                 let bayes = BayesianComparison(
                     controlSuccesses: control.engaged, controlTrials: control.requests, treatmentSuccesses: own.engaged,
-                    treatmentTrials: own.requests)
+                    treatmentTrials: own.requests,
+                    controlDesignEffect: engagedPerRequest(experiment.control)?.designEffect(trials: Double(control.requests)) ?? 1,
+                    treatmentDesignEffect: engagedPerRequest(variant.id)?.designEffect(trials: Double(own.requests)) ?? 1)
                 comparison = ExperimentAnalysis.Comparison(
                     requests: ProportionComparison(
                         controlSuccesses: Double(control.engaged), controlTrials: Double(control.requests),

@@ -46,8 +46,9 @@ public struct ExperimentAnalysis: Sendable, Codable, Equatable {
         /// Engaged widgets per request: the difference of the delta-method estimates.
         public var widgets: RatioComparison?
         /// P(treatment's rate > control's) and the expected loss of choosing the
-        /// treatment, from Beta(1, 1) posteriors of the request counts, exact. Like
-        /// `requests`, they take requests as independent, and are as sure as it is.
+        /// treatment, from Beta(1, 1) posteriors, exact; each arm's request counts are
+        /// first divided by its design effect, so that returning users count as the
+        /// evidence they are, not as that many independent requests.
         public var chanceToBeatControl: Double
         public var expectedLoss: Double
     }

@@ -13,12 +13,23 @@ public struct BayesianComparison: Sendable, Equatable, Codable {
     public var chanceToBeatControl: Double
     public var expectedLoss: Double
 
+    /// - Parameter controlDesignEffect, treatmentDesignEffect: how much more each arm's
+    ///   rate varies than independent trials would make it (`RatioEstimate.designEffect`).
+    ///   An arm's counts are divided by it, and rounded to whole counts so the exact sums
+    ///   still apply: requests from returning users carry less evidence than their number.
     public init(
         controlSuccesses: Int, controlTrials: Int, treatmentSuccesses: Int, treatmentTrials: Int, priorAlpha: Double = 1,
-        priorBeta: Double = 1
+        priorBeta: Double = 1, controlDesignEffect: Double = 1, treatmentDesignEffect: Double = 1
     ) {
-        let a = (alpha: priorAlpha + Double(controlSuccesses), beta: priorBeta + Double(controlTrials - controlSuccesses))
-        let b = (alpha: priorAlpha + Double(treatmentSuccesses), beta: priorBeta + Double(treatmentTrials - treatmentSuccesses))
+        func effective(_ successes: Int, _ trials: Int, _ effect: Double) -> (successes: Double, failures: Double) {
+            guard effect > 1 else { return (Double(successes), Double(trials - successes)) }
+            let kept = (Double(successes) / effect).rounded()
+            return (kept, max(0, (Double(trials) / effect).rounded() - kept))
+        }
+        let control = effective(controlSuccesses, controlTrials, controlDesignEffect)
+        let treatment = effective(treatmentSuccesses, treatmentTrials, treatmentDesignEffect)
+        let a = (alpha: priorAlpha + control.successes, beta: priorBeta + control.failures)
+        let b = (alpha: priorAlpha + treatment.successes, beta: priorBeta + treatment.failures)
         chanceToBeatControl = Self.probabilityGreater(b, than: a)
         let meanA = a.alpha / (a.alpha + a.beta), meanB = b.alpha / (b.alpha + b.beta)
         let loss = meanA * Self.probabilityGreater((a.alpha + 1, a.beta), than: b)

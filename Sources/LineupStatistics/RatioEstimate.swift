@@ -31,4 +31,12 @@ public struct RatioEstimate: Sendable, Equatable, Codable {
         lower = ratio - z * standardError
         upper = ratio + z * standardError
     }
+
+    /// For a ratio of successes to trials (a proportion), its variance over the variance
+    /// `trials` independent trials would give it, p(1 − p) / trials; at least 1. Near 1 when
+    /// units' trials are alike, large when units differ and each contributes many trials.
+    public func designEffect(trials: Double) -> Double {
+        guard ratio > 0, ratio < 1, trials > 0 else { return 1 }
+        return max(1, standardError * standardError / (ratio * (1 - ratio) / trials))
+    }
 }

@@ -14,9 +14,10 @@ struct AB: AsyncParsableCommand {
             request (95% Wilson interval), the rate with users as the unit (delta method), \
             NDCG@5. Against the control: absolute and relative lift with 95% intervals with \
             users as the unit (delta method), the pooled two-proportion z-test (requests as \
-            independent: too narrow when users return), Welch's t-test on per-user rates, the chance to beat the \
-            control and the expected loss (Beta(1, 1) posteriors, exact). A sample-ratio \
-            mismatch (chi-square p < 0.001) is printed first and loudly.
+            independent: too narrow when users return), Welch's t-test on per-user rates, the \
+            chance to beat the control and the expected loss (exact Beta(1, 1) posteriors of \
+            the counts divided by each arm's design effect). A sample-ratio mismatch \
+            (chi-square p < 0.001) is printed first and loudly.
             """
     )
 

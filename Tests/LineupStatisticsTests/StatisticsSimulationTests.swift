@@ -56,7 +56,9 @@ import Testing
     /// then alike, and the pooled z-test, which takes every request as independent, is too
     /// sure of itself: its variance is about half the truth (design effect ≈ 1 + (m − 1)·ICC
     /// ≈ 1 + 9.5 · 0.1), so it rejects far more than 5%. The delta method with users as the
-    /// unit rejects 5% ± 1.5% (three standard errors of that share over 2,000 runs).
+    /// unit rejects 5% ± 1.5% (three standard errors of that share over 2,000 runs). So does
+    /// the Bayesian chance to beat the control, read as a two-sided test (below 2.5% or above
+    /// 97.5%), once each arm's counts are divided by its design effect, and not before.
     @Test func usersWithTheirOwnRatesNeedUsersAsTheUnit() {
         var generator = SeededGenerator(seed: 99)
         func arm() -> (engaged: Double, requests: Double, perUser: RatioEstimate) {
@@ -72,7 +74,7 @@ import Testing
             return (engaged.reduce(0, +), requests.reduce(0, +), RatioEstimate(numerators: engaged, denominators: requests))
         }
         let runs = 2_000
-        var zRejected = 0, deltaRejected = 0
+        var zRejected = 0, deltaRejected = 0, bayesRejected = 0, adjustedRejected = 0
         for _ in 0..<runs {
             let a = arm(), b = arm()
             let z = ProportionComparison(
@@ -80,9 +82,22 @@ import Testing
             let delta = RatioComparison(control: a.perUser, treatment: b.perUser)
             if z.pValue < 0.05 { zRejected += 1 }
             if delta.pValue < 0.05 { deltaRejected += 1 }
+            let counts = (Int(a.engaged), Int(a.requests), Int(b.engaged), Int(b.requests))
+            let bayes = BayesianComparison(
+                controlSuccesses: counts.0, controlTrials: counts.1, treatmentSuccesses: counts.2, treatmentTrials: counts.3)
+            let adjusted = BayesianComparison(
+                controlSuccesses: counts.0, controlTrials: counts.1, treatmentSuccesses: counts.2, treatmentTrials: counts.3,
+                controlDesignEffect: a.perUser.designEffect(trials: a.requests),
+                treatmentDesignEffect: b.perUser.designEffect(trials: b.requests))
+            if abs(bayes.chanceToBeatControl - 0.5) > 0.475 { bayesRejected += 1 }
+            if abs(adjusted.chanceToBeatControl - 0.5) > 0.475 { adjustedRejected += 1 }
         }
         #expect(Double(zRejected) / Double(runs) > 0.10, "the pooled z-test rejected \(zRejected) of \(runs)")
         #expect(abs(Double(deltaRejected) / Double(runs) - 0.05) <= 0.015, "the delta method rejected \(deltaRejected) of \(runs)")
+        #expect(Double(bayesRejected) / Double(runs) > 0.10, "the request counts' posteriors were sure \(bayesRejected) times of \(runs)")
+        #expect(
+            abs(Double(adjustedRejected) / Double(runs) - 0.05) <= 0.015,
+            "the design-effect posteriors were sure \(adjustedRejected) times of \(runs)")
     }
 
     /// 200 A/B experiments, 20,000 users an arm with one request each, rates 0.10 and 0.11
@@ -121,5 +136,21 @@ import Testing
         #expect(empty.pValue == 1 && !empty.mismatch)
         let certain = BayesianComparison(controlSuccesses: 0, controlTrials: 1_000, treatmentSuccesses: 1_000, treatmentTrials: 1_000)
         #expect(certain.chanceToBeatControl > 0.999_999 && certain.expectedLoss < 1e-9)
+        // Units of one trial each are independent trials: the design effect is n / (n − 1),
+        // the sample variance's own correction, and a design effect of 1 changes nothing.
+        let single = RatioEstimate(numerators: [1, 0, 0, 1, 1, 0, 1, 0], denominators: Array(repeating: 1, count: 8))
+        #expect(abs(single.designEffect(trials: 8) - 8.0 / 7) < 1e-12)
+        #expect(RatioEstimate(numerators: [0, 0], denominators: [1, 2]).designEffect(trials: 3) == 1)
+        let plain = BayesianComparison(controlSuccesses: 40, controlTrials: 100, treatmentSuccesses: 50, treatmentTrials: 100)
+        #expect(
+            plain == BayesianComparison(
+                controlSuccesses: 40, controlTrials: 100, treatmentSuccesses: 50, treatmentTrials: 100, controlDesignEffect: 1,
+                treatmentDesignEffect: 1))
+        // Halved evidence: the same rates, less sure.
+        let halved = BayesianComparison(
+            controlSuccesses: 40, controlTrials: 100, treatmentSuccesses: 50, treatmentTrials: 100, controlDesignEffect: 2,
+            treatmentDesignEffect: 2)
+        #expect(halved == BayesianComparison(controlSuccesses: 20, controlTrials: 50, treatmentSuccesses: 25, treatmentTrials: 50))
+        #expect(halved.chanceToBeatControl < plain.chanceToBeatControl && halved.chanceToBeatControl > 0.5)
     }
 }
