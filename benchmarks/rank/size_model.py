@@ -12,14 +12,53 @@ accepts it. Its quality does not matter here, only its size.
     OPENBLAS_NUM_THREADS=1 .build/release/lineup bench rank --model /tmp/lineup-rank-300.json --requests 5000
 """
 import argparse
+import json
 import sys
 from pathlib import Path
 
 import numpy as np
 import xgboost as xgb
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models"))
-from train_default import read_libsvm, read_meta  # noqa: E402  (absent entries read as missing)
+
+
+def read_meta(directory: Path) -> list[str]:
+    """The feature names `lineup demo-training` wrote beside its rows."""
+    path = directory / "meta.json"
+    if not path.is_file():
+        sys.exit(f"{path}: missing (make the directory with `lineup demo-training --out {directory}`)")
+    features = json.loads(path.read_text(encoding="utf-8")).get("features")
+    if not isinstance(features, list) or not features:
+        sys.exit(f"{path}: `features` must be a non-empty list of feature names")
+    return features
+
+
+def read_libsvm(path: Path, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """`label qid:N idx:value ...` lines (0-based indices) as a dense float32 matrix, with NaN
+    where a feature is absent (Lineup's own reading: absent means missing), and the labels."""
+    labels: list[float] = []
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[float] = []
+    with path.open("r", encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if not parts or parts[0].startswith("#"):
+                continue
+            for pair in parts[1:]:
+                key, _, value = pair.partition(":")
+                if key == "qid":
+                    continue
+                rows.append(len(labels))
+                columns.append(int(key))
+                values.append(float(value))
+            labels.append(float(parts[0]))
+    if not labels:
+        sys.exit(f"{path}: no rows")
+    if columns and max(columns) >= n_features:
+        sys.exit(f"{path}: feature index {max(columns)} found, but meta.json lists {n_features} features")
+    matrix = np.full((len(labels), n_features), np.nan, dtype=np.float32)
+    matrix[np.asarray(rows), np.asarray(columns)] = np.asarray(values, dtype=np.float32)
+    return matrix, np.asarray(labels, dtype=np.float32)
 
 
 def main() -> int:
@@ -29,9 +68,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    meta = read_meta(args.data)
-    names = meta["features"]
-    x, y, _ = read_libsvm(args.data / "train.libsvm", len(names))
+    names = read_meta(args.data)
+    x, y = read_libsvm(args.data / "train.libsvm", len(names))
     train = xgb.DMatrix(x, label=(y > 0).astype(np.float32), missing=np.nan, feature_names=names)
     params = {"objective": "binary:logistic", "max_depth": 6, "eta": 0.1, "tree_method": "hist",
               "nthread": 2, "seed": args.seed}
@@ -43,8 +81,6 @@ def main() -> int:
 
 
 def tree_depth(dump: str) -> int:
-    import json
-
     def depth(node: dict) -> int:
         return 0 if "leaf" in node else 1 + max(depth(child) for child in node["children"])
 
