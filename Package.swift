@@ -85,7 +85,7 @@ let package = Package(
             name: "lineup",
             dependencies: [
                 "LineupCore", "LineupStore", "LineupSQLite", "LineupEngine", "LineupServer", "LineupSimulator", "LineupBandit",
-                "LineupRetrieval", "LineupRanking", "LineupEvaluation", "LineupTraining",
+                "LineupRetrieval", "LineupRanking", "LineupEvaluation", "LineupTraining", "LineupStatistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -23,15 +23,16 @@ extension Engine {
         func totals(_ variant: String) -> (requests: Int, engaged: Int, widgets: Int) {
             (byVariant[variant] ?? []).reduce((0, 0, 0)) { ($0.0 + $1.requests, $0.1 + $1.engagedRequests, $0.2 + $1.engagedWidgets) }
         }
-        func widgetsPerRequest(_ variant: String) -> RatioEstimate? {
+        /// A count per request with users as the unit; nil below two users.
+        func perRequest(_ variant: String, _ count: (ExperimentUnit) -> Int) -> RatioEstimate? {
             let users = byVariant[variant] ?? []
             guard users.count >= 2 else { return nil }
-            return RatioEstimate(numerators: users.map { Double($0.engagedWidgets) }, denominators: users.map { Double($0.requests) })
+            return RatioEstimate(numerators: users.map { Double(count($0)) }, denominators: users.map { Double($0.requests) })
         }
-        func engagedPerRequest(_ variant: String) -> RatioEstimate? {
-            let users = byVariant[variant] ?? []
-            guard users.count >= 2 else { return nil }
-            return RatioEstimate(numerators: users.map { Double($0.engagedRequests) }, denominators: users.map { Double($0.requests) })
+        var engagedPerRequest: [String: RatioEstimate] = [:], widgetsPerRequest: [String: RatioEstimate] = [:]
+        for variant in experiment.variants {
+            engagedPerRequest[variant.id] = perRequest(variant.id, \.engagedRequests)
+            widgetsPerRequest[variant.id] = perRequest(variant.id, \.engagedWidgets)
         }
         func perUserRates(_ variant: String) -> [Double] {
             (byVariant[variant] ?? []).map { Double($0.engagedRequests) / Double($0.requests) }
@@ -47,19 +48,19 @@ extension Engine {
                 let bayes = BayesianComparison(
                     controlSuccesses: control.engaged, controlTrials: control.requests, treatmentSuccesses: own.engaged,
                     treatmentTrials: own.requests,
-                    controlDesignEffect: engagedPerRequest(experiment.control)?.designEffect(trials: Double(control.requests)) ?? 1,
-                    treatmentDesignEffect: engagedPerRequest(variant.id)?.designEffect(trials: Double(own.requests)) ?? 1)
+                    controlDesignEffect: engagedPerRequest[experiment.control]?.designEffect(trials: Double(control.requests)) ?? 1,
+                    treatmentDesignEffect: engagedPerRequest[variant.id]?.designEffect(trials: Double(own.requests)) ?? 1)
                 comparison = ExperimentAnalysis.Comparison(
                     requests: ProportionComparison(
                         controlSuccesses: Double(control.engaged), controlTrials: Double(control.requests),
                         treatmentSuccesses: Double(own.engaged), treatmentTrials: Double(own.requests)),
-                    requestsByUser: engagedPerRequest(experiment.control).flatMap { control in
-                        engagedPerRequest(variant.id).map { RatioComparison(control: control, treatment: $0) }
+                    requestsByUser: engagedPerRequest[experiment.control].flatMap { control in
+                        engagedPerRequest[variant.id].map { RatioComparison(control: control, treatment: $0) }
                     },
                     perUser: controlRates.count >= 2 && ownRates.count >= 2
                         ? WelchComparison(control: controlRates, treatment: ownRates) : nil,
-                    widgets: widgetsPerRequest(experiment.control).flatMap { control in
-                        widgetsPerRequest(variant.id).map { RatioComparison(control: control, treatment: $0) }
+                    widgets: widgetsPerRequest[experiment.control].flatMap { control in
+                        widgetsPerRequest[variant.id].map { RatioComparison(control: control, treatment: $0) }
                     },
                     chanceToBeatControl: bayes.chanceToBeatControl, expectedLoss: bayes.expectedLoss)
             }
@@ -72,8 +73,8 @@ extension Engine {
                 variant: variant.id, weight: variant.weight, usersExposed: exposed[variant.id] ?? 0, requests: own.requests,
                 engagedRequests: own.engaged,
                 requestRate: RateInterval(successes: Double(own.engaged), trials: Double(own.requests)),
-                userRate: engagedPerRequest(variant.id),
-                engagedWidgets: own.widgets, widgetsPerRequest: widgetsPerRequest(variant.id),
+                userRate: engagedPerRequest[variant.id],
+                engagedWidgets: own.widgets, widgetsPerRequest: widgetsPerRequest[variant.id],
                 ndcgAt5: evaluation.byVariant[variant.id]?.cutoffs.first?.ndcg, versusControl: comparison, warning: warning)
         }
         let sampleRatio = SampleRatioTest(

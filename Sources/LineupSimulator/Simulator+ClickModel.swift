@@ -119,8 +119,8 @@ extension Simulator {
     /// The events of `session` when the screen shows `shown` (cut to `session.capacity`).
     ///
     /// The reactions are seeded by the session itself, so simulating a session again with the
-    /// same order gives the same events (`replay` draws others). `controls` carries the user's pins and hides across sessions
-    /// and is updated by them.
+    /// same order gives the same events (`replay` draws others). `controls` carries the user's
+    /// pins and hides across sessions and is updated by them.
     /// - Parameter requestId: the rank response that produced `shown`, copied into every event
     ///   so outcomes can be attributed to it; nil for history that Lineup did not serve.
     /// - Parameter layout: the layout the dashboard was shown in (`LayoutTaste`); nil

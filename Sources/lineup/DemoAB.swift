@@ -5,6 +5,7 @@ import LineupEngine
 import LineupSQLite
 import LineupStore
 import LineupSimulator
+import LineupStatistics
 import Synchronization
 
 /// An A/B experiment on the demo world: popularity (control) against the two-stage ranker
@@ -81,7 +82,7 @@ struct DemoAB: AsyncParsableCommand {
         let itemsById = Dictionary(uniqueKeysWithValues: simulator.items.map { ($0.id, $0) })
         var controls: [String: UserControls] = [:]
         var tallies: [String: Tally] = [:]
-        let labels = engine.configuration.labels
+        let labels = engine.configuration.labels, engagementTypes = labels.engagementTypes
         let started = Date()
         for day in 0..<world.days {
             for session in simulator.sessions(onDay: day) {
@@ -101,13 +102,13 @@ struct DemoAB: AsyncParsableCommand {
                 for replay in 0..<replays {
                     let outcome = Self.engagement(
                         of: simulator.replay(session, shown: shown, controls: before, replay: UInt64(replay)),
-                        servedAt: session.start, labels: labels)
+                        servedAt: session.start, types: engagementTypes, labels: labels)
                     engaged += outcome.engaged ? 1 : 0
                     widgets += Double(outcome.widgets)
                 }
                 tallies[variant, default: Tally(replays: replays)].add(
                     expectedEngaged: engaged / Double(replays), expectedWidgets: widgets / Double(replays),
-                    drawn: Self.engagement(of: events, servedAt: session.start, labels: labels),
+                    drawn: Self.engagement(of: events, servedAt: session.start, types: engagementTypes, labels: labels),
                     trueNDCG: DemoLoop.trueNDCG(shown: shown, candidates: session.candidates, user: session.user, in: simulator))
                 if let last = events.last?.timestamp { clock.withLock { $0 = max($0, last) } }
                 for chunk in events.chunked(by: engine.configuration.maxBatchSize) {
@@ -130,18 +131,18 @@ struct DemoAB: AsyncParsableCommand {
                 "\(String(format: "%.4f", value(control))) → \(String(format: "%.4f", value(treatment))), "
                     + ExperimentReport.percent(value(treatment) / value(control) - 1)
             }
-            func measured(_ lift: Double?, _ lower: Double?, _ upper: Double?) -> String {
-                "the analysis measured \(ExperimentReport.percent(lift)) "
-                    + "[\(ExperimentReport.percent(lower)), \(ExperimentReport.percent(upper))]"
+            func measured(_ lift: RatioComparison?) -> String {
+                "the analysis measured \(ExperimentReport.percent(lift?.relativeLift)) "
+                    + "[\(ExperimentReport.percent(lift?.relativeLower)), \(ExperimentReport.percent(lift?.relativeUpper))]"
             }
             Console.line("\nthe simulator's own view of the orders served (popularity → two-stage):")
             Console.line("  true NDCG@5 (its engagement probabilities as gains): \(change { $0.trueNDCG / Double($0.sessions) })")
             Console.line(
                 "  expected engaged widgets per request: \(change { $0.expectedWidgets / Double($0.sessions) }); "
-                    + measured(comparison?.widgets?.relativeLift, comparison?.widgets?.relativeLower, comparison?.widgets?.relativeUpper))
+                    + measured(comparison?.widgets))
             Console.line(
                 "  expected requests with an engagement: \(change { $0.expectedEngaged / Double($0.sessions) }); "
-                    + measured(comparison?.requestsByUser?.relativeLift, comparison?.requestsByUser?.relativeLower, comparison?.requestsByUser?.relativeUpper))
+                    + measured(comparison?.requestsByUser))
             // The users' actual draws: the log should hold exactly these, and they stray from the
             // expectation by chance alone (about one standard deviation, rarely three).
             for (name, tally) in [("popularity", control), ("two-stage", treatment)] {
@@ -190,10 +191,11 @@ struct DemoAB: AsyncParsableCommand {
         }
     }
 
-    /// What the analysis would count of one request's events: whether any engages (a
-    /// positively graded type but dwell, within the label window), and how many widgets do.
-    static func engagement(of events: [Event], servedAt served: Date, labels: LabelPolicy) -> (engaged: Bool, widgets: Int) {
-        let types = labels.engagementTypes
+    /// What the analysis would count of one request's events: whether any engages (one of
+    /// `types`, the policy's `engagementTypes`, within its window), and how many widgets do.
+    static func engagement(
+        of events: [Event], servedAt served: Date, types: Set<EventType>, labels: LabelPolicy
+    ) -> (engaged: Bool, widgets: Int) {
         let engaged = Set(events.lazy.filter {
             types.contains($0.type) && $0.timestamp.timeIntervalSince(served) <= labels.window
                 && $0.timestamp.timeIntervalSince(served) >= -labels.clockSkew

@@ -1,5 +1,6 @@
 import Foundation
 import LineupEngine
+import LineupStatistics
 
 /// `lineup ab` as tables, and as an HTML page: per-variant rates with interval bars, the
 /// lift against the control with its interval, the sample-ratio verdict.
@@ -9,6 +10,13 @@ struct ExperimentReport {
     static func f(_ value: Double?, _ digits: Int = 4) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "—" }
     static func percent(_ value: Double?) -> String { value.map { String(format: "%+.2f%%", 100 * $0) } ?? "—" }
     static func p(_ value: Double) -> String { value < 1e-4 ? String(format: "%.1e", value) : String(format: "%.4f", value) }
+
+    /// "difference [lower, upper], relative [lower, upper] relative; z, p" of a delta-method lift.
+    static func lift(_ comparison: RatioComparison, absolute: String = "") -> String {
+        "\(f(comparison.difference)) [\(f(comparison.lower)), \(f(comparison.upper))]\(absolute), "
+            + "\(percent(comparison.relativeLift)) [\(percent(comparison.relativeLower)), \(percent(comparison.relativeUpper))] "
+            + "relative; z \(f(comparison.z, 2)), p \(p(comparison.pValue))"
+    }
 
     var text: String {
         var lines: [String] = []
@@ -40,10 +48,7 @@ struct ExperimentReport {
             let requests = comparison.requests
             lines += ["", "\(variant.variant) against \(analysis.control):"]
             if let byUser = comparison.requestsByUser {
-                lines.append(
-                    "  per request, users as the unit (delta method): \(Self.f(byUser.difference)) [\(Self.f(byUser.lower)), \(Self.f(byUser.upper))] absolute, "
-                        + "\(Self.percent(byUser.relativeLift)) [\(Self.percent(byUser.relativeLower)), \(Self.percent(byUser.relativeUpper))] "
-                        + "relative; z \(Self.f(byUser.z, 2)), p \(Self.p(byUser.pValue))")
+                lines.append("  per request, users as the unit (delta method): " + Self.lift(byUser, absolute: " absolute"))
             }
             lines += [
                 "  per request, requests as independent (too narrow when users return): \(Self.f(requests.difference)) [\(Self.f(requests.differenceLower)), \(Self.f(requests.differenceUpper))] absolute, "
@@ -51,10 +56,7 @@ struct ExperimentReport {
                     + "relative; z \(Self.f(requests.z, 2)), p \(Self.p(requests.pValue))",
             ]
             if let widgets = comparison.widgets {
-                lines.append(
-                    "  engaged widgets per request: \(Self.f(widgets.difference)) [\(Self.f(widgets.lower)), \(Self.f(widgets.upper))], "
-                        + "\(Self.percent(widgets.relativeLift)) [\(Self.percent(widgets.relativeLower)), \(Self.percent(widgets.relativeUpper))] "
-                        + "relative; z \(Self.f(widgets.z, 2)), p \(Self.p(widgets.pValue))")
+                lines.append("  engaged widgets per request: " + Self.lift(widgets))
             }
             if let perUser = comparison.perUser {
                 lines.append(
