@@ -28,8 +28,11 @@ float32 (NumPy's repr), so a reader that rounds correctly (Lineup's, `float(s)`,
 gets identical values. Synthetic features are rounded to 3 decimals before that, which keeps
 the files small (as LightGBM's examples, which have 2-3 decimals).
 
+LightGBM's example files ship with the repository in benchmarks/data/lightgbm-examples
+(unchanged, with LightGBM's MIT licence); --examples DIR reads them from elsewhere.
+
     python3 benchmarks/train/make_data.py [--out /tmp/lineup-train-data] \
-        [--examples /work/shared/datasets/lightgbm-examples]
+        [--examples benchmarks/data/lightgbm-examples]
 """
 import argparse
 import json
@@ -39,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-EXAMPLES = Path("/work/shared/datasets/lightgbm-examples")
+EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "lightgbm-examples"
 SEED = 600_006
 SYNTH_BINARY_ROWS = 100_000
 SYNTH_FEATURES = 40
@@ -203,7 +206,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("/tmp/lineup-train-data"))
     parser.add_argument("--examples", type=Path, default=EXAMPLES,
-                        help="LightGBM's example files (rank.train, rank.train.query, ..., binary.test)")
+                        help="directory of LightGBM's example files (rank.train, rank.train.query, ..., "
+                             "binary.test); default: the repository's copy, %(default)s")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
