@@ -1,4 +1,5 @@
 import Foundation
+import LineupCore
 
 /// The rewards one arm earned: counts that may fade with age.
 ///
@@ -22,7 +23,7 @@ public struct Evidence: Sendable, Equatable, Codable {
     public func decayed(to time: Date, halfLife: TimeInterval?) -> Evidence {
         let later = max(time, updatedAt)
         guard let halfLife, halfLife > 0 else { return Evidence(successes: successes, failures: failures, updatedAt: later) }
-        let factor = pow(0.5, later.timeIntervalSince(updatedAt) / halfLife)
+        let factor = HalfLife.factor(elapsed: later.timeIntervalSince(updatedAt), halfLife: halfLife)
         return Evidence(successes: successes * factor, failures: failures * factor, updatedAt: later)
     }
 

@@ -62,8 +62,14 @@ public struct ThompsonSampling: Sendable {
     /// Exploit only (a frozen surface): the largest posterior mean, the first on ties,
     /// with certainty.
     public var greedy: Decision {
+        Decision(arm: Self.greedy(posteriors), propensity: 1)
+    }
+
+    /// The arm with the largest posterior mean, the first on ties: what a frozen surface
+    /// serves, and the greedy policy the off-policy reports estimate.
+    public static func greedy(_ posteriors: [BetaPosterior]) -> Int {
         var best = 0
         for arm in posteriors.indices where posteriors[arm].mean > posteriors[best].mean { best = arm }
-        return Decision(arm: best, propensity: 1)
+        return best
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LineupCore
+import LineupModels
 import LineupStore
 
 extension Engine {
@@ -36,12 +37,12 @@ extension Engine {
         try checked { () throws(ValidationError) in try validate(id: id, draft) }
         for (index, variant) in draft.variants.enumerated() {
             guard let version = variant.overrides.modelVersion else { continue }
-            guard let entry = scanModels().first(where: { $0.version == version }) else {
+            do {
+                _ = try models.model(version: version)
+            } catch .notFound {
                 throw EngineError.notFound(kind: "model", id: version)
-            }
-            if case .rejected(let reason) = entry.status {
-                throw EngineError.invalid(
-                    ValidationError(field: "variants[\(index)].overrides.model_version", reason: "model \(version) cannot serve: \(reason)"))
+            } catch {
+                throw EngineError.invalid(ValidationError(field: "variants[\(index)].overrides.model_version", reason: error.description))
             }
         }
         let time = now()
@@ -128,12 +129,5 @@ extension Engine {
         }
         guard let running else { return nil }
         return (running, Assignment.variant(of: running, userId: userId))
-    }
-
-    /// A ready model of the models directory, by version (what a variant's override names).
-    func readyModel(version: String) -> RankingModel? {
-        let entry = catalogue.withLock { $0.first { $0.version == version } } ?? scanModels().first { $0.version == version }
-        if case .ready(let model)? = entry?.status { return model }
-        return nil
     }
 }

@@ -67,7 +67,7 @@ extension Engine {
 
     /// Reads the surfaces' layouts and evidence from the store (`warmUp` does it too).
     public func loadLayouts() async throws {
-        bandit.load(surfaces: try await store.surfaceLayouts(), evidence: try await store.armEvidence())
+        bandit.load(surfaces: try await store.surfaceLayouts(), evidence: EvidenceTable(stored: try await store.armEvidence()))
     }
 
     /// The bandit's layout for one request of `surface`, or nil when the surface has no
@@ -76,7 +76,7 @@ extension Engine {
     public func chooseLayout(
         surface: String, userId: String, context: [String: String], at time: Date? = nil, exploit: Bool = false
     ) -> LayoutChoice? {
-        let segment = bandit.segment(context: context, role: features.role(of: userId))
+        let segment = bandit.configuration.segment(context: context, role: features.role(of: userId))
         return bandit.decide(surface: surface, segment: segment, at: time ?? now(), exploit: exploit)
     }
 
@@ -127,9 +127,10 @@ extension Engine {
 
     /// Settles layout rewards: the decisions of `requestIds` that an event rewarded get 1
     /// now; every decision whose attribution window has closed gets its 1 or 0. Each is
-    /// counted once, in the store and in memory, and the policy redraws from the new
-    /// evidence. `serve` runs it every few seconds; ingestion runs it for the requests its
-    /// events name.
+    /// counted once: the store marks it and, in the same transaction, stores the evidence
+    /// the bandit's rule (`EvidenceTable.record`) computes from it; the same rule then adds
+    /// it in memory, and the policy redraws. The settler service runs it every few seconds;
+    /// ingestion runs it for the requests its events name.
     public func settleLayouts(requestIds: [String] = []) async throws {
         let time = now()
         let policy = bandit.configuration
@@ -137,89 +138,35 @@ extension Engine {
             LayoutSettlement(
                 requestIds: requestIds,
                 closeBefore: requestIds.isEmpty ? time.addingTimeInterval(-policy.window - configuration.maxClockSkew) : nil,
-                rewardTypes: policy.rewardTypes, window: policy.window, clockSkew: configuration.maxClockSkew,
-                halfLife: policy.halfLife, now: time))
+                rewardTypes: policy.rewardTypes, window: policy.window, clockSkew: configuration.maxClockSkew)
+        ) { stored, settled in
+            var table = EvidenceTable(stored: stored)
+            for decision in settled {
+                table.record(
+                    surface: decision.surface, segment: decision.segment, arm: decision.arm, reward: decision.reward == 1,
+                    at: time, halfLife: policy.halfLife)
+            }
+            return table.stored
+        }
         bandit.record(settled, at: time)
         if requestIds.isEmpty { bandit.refresh(at: time) }
     }
+}
 
-    /// Settles layout rewards every `interval` until cancelled (what `serve` runs).
-    public func runLayoutSettling(every interval: Duration) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            do {
-                try await settleLayouts()
-            } catch {
-                logger.warning("layout rewards not settled; trying again", metadata: ["error": "\(error)"])
-            }
-        }
+extension EvidenceTable {
+    /// The stored evidence, read with the bandit's arithmetic.
+    init(stored: [ArmEvidence]) {
+        self.init(stored.map {
+            Row(surface: $0.surface, segment: $0.segment, arm: $0.arm, successes: $0.successes, failures: $0.failures, updatedAt: $0.updatedAt)
+        })
     }
 
-    /// Off-policy evaluation of the logged layout decisions of each surface in `query`
-    /// (one surface when it names one): per arm what it earned, and IPS and self-normalised
-    /// IPS estimates of always choosing each arm, choosing uniformly among today's active
-    /// arms, and choosing greedily by today's posterior means.
-    public func evaluateLayouts(_ query: ImpressionQuery) async throws -> [LayoutEvaluation] {
-        let collected = Mutex<[String: [LayoutDecision]]>([:])
-        try await store.scanLayoutDecisions(query) { decision in
-            collected.withLock { $0[decision.surface, default: []].append(decision) }
+    /// The rows as the store keeps them.
+    var stored: [ArmEvidence] {
+        rows.map {
+            ArmEvidence(
+                surface: $0.surface, segment: $0.segment, arm: $0.arm, successes: $0.evidence.successes,
+                failures: $0.evidence.failures, updatedAt: $0.evidence.updatedAt)
         }
-        let time = now()
-        return collected.withLock { $0 }.keys.sorted().map { surface in
-            let decisions = collected.withLock { $0[surface] ?? [] }
-            return evaluation(surface: surface, decisions: decisions, at: time)
-        }
-    }
-
-    private func evaluation(surface: String, decisions: [LayoutDecision], at time: Date) -> LayoutEvaluation {
-        let configured = bandit.layouts(of: surface)?.arms ?? []
-        let loggedIds = decisions.map(\.arm)
-        var armIds = configured.map(\.id)
-        for id in loggedIds where !armIds.contains(id) { armIds.append(id) }
-        let surfaceWide = bandit.posteriors(surface: surface, segment: "", at: time)
-        let best = surfaceWide.isEmpty
-            ? [] : ThompsonSampling(posteriors: surfaceWide.map(\.posterior), draws: bandit.configuration.draws).propensities
-        let settled = decisions.filter { $0.reward != nil }
-        let arms = armIds.map { id -> LayoutEvaluation.Arm in
-            let own = decisions.filter { $0.arm == id }
-            let ownSettled = own.filter { $0.reward != nil }
-            let rewards = ownSettled.filter { $0.reward == 1 }.count
-            let arm = configured.first { $0.id == id }
-            let index = surfaceWide.firstIndex { $0.arm.id == id }
-            return LayoutEvaluation.Arm(
-                arm: id, name: arm?.name ?? id, retired: arm?.retired ?? true, decisions: own.count,
-                settled: ownSettled.count, rewards: rewards,
-                rewardRate: RateInterval(successes: Double(rewards), trials: Double(ownSettled.count)),
-                posteriorMean: index.map { surfaceWide[$0].posterior.mean }, probabilityBest: index.map { best[$0] })
-        }
-        // The greedy policy of today, per segment the decisions came from.
-        var greedy: [String: String] = [:]
-        for segment in Set(settled.map(\.segment)) {
-            let evidenceSegment = bandit.evidenceSegment(segment, of: surface)
-            let found = bandit.posteriors(surface: surface, segment: evidenceSegment, at: time)
-            // The largest posterior mean, the first on ties: what a frozen surface serves.
-            var chosen: Int?
-            for index in found.indices where chosen == nil || found[index].posterior.mean > found[chosen!].posterior.mean {
-                chosen = index
-            }
-            if let chosen { greedy[segment] = found[chosen].arm.id }
-        }
-        let active = Set(configured.filter { !$0.retired }.map(\.id))
-        func estimate(_ target: (LayoutDecision) -> Double) -> OffPolicyEstimate {
-            OffPolicyEstimate(
-                settled.map { LoggedDecision(propensity: $0.propensity, reward: Double($0.reward ?? 0), target: target($0)) })
-        }
-        var policies = armIds.map { id in
-            LayoutEvaluation.Policy(policy: "always:\(id)", estimate: estimate { $0.arm == id ? 1 : 0 })
-        }
-        if !active.isEmpty {
-            policies.append(
-                LayoutEvaluation.Policy(
-                    policy: "uniform", estimate: estimate { active.contains($0.arm) ? 1 / Double(active.count) : 0 }))
-        }
-        policies.append(LayoutEvaluation.Policy(policy: "greedy", estimate: estimate { greedy[$0.segment] == $0.arm ? 1 : 0 }))
-        return LayoutEvaluation(
-            surface: surface, decisions: decisions.count, pending: decisions.count - settled.count, arms: arms,
-            policies: policies)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LineupCore
+import LineupModels
 import LineupRanking
 import LineupRetrieval
 import LineupStore
@@ -28,13 +29,13 @@ extension Engine {
             }
         }
         let time = now()
-        let requestId = RequestID.make(at: time)
+        let requestId = UUIDv7.make(at: time)
         // An experiment's variant may choose the ranker, the model, the retrieval depth and
         // the bandit's mode.
         let assigned = assignment(userId: request.userId, surface: request.surface, at: time)
         let overrides = assigned?.variant.overrides ?? Experiment.Overrides()
         let ranker = request.ranker ?? overrides.ranker.flatMap { Self.experimentRankers[$0] }
-        let model = overrides.modelVersion.flatMap(readyModel(version:)) ?? activeModel
+        let model = overrides.modelVersion.flatMap { try? models.model(version: $0) } ?? models.active
         let served = Served(
             experiment: assigned?.experiment.id, variant: assigned?.variant.id, bandit: overrides.bandit ?? "on")
         let (pinned, hidden) = features.controls(for: request.userId)

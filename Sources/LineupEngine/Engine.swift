@@ -1,15 +1,21 @@
 import Foundation
+import LineupBandit
 import LineupCore
+import LineupModels
 import LineupRetrieval
 import LineupStore
 import Logging
 import Synchronization
 
-/// The request flow of Lineup, independent of any transport or database.
+/// Lineup's request path, independent of any transport or database: the catalog, users
+/// and events, the two-stage rank with its layout and experiment assignment, and the
+/// impression log's writer.
 ///
-/// The HTTP server and the command line both drive this type; it validates input against
-/// Lineup's rules, stamps server-side times and hands the result to the store. Later stages
-/// (retrieval, re-ranking, the layout bandit, the impression log) hang off it too.
+/// It validates input against Lineup's rules, stamps server-side times, hands writes to the
+/// store and keeps what requests read in memory (the embedding matrix, user vectors, stage
+/// 2's features, the bandit's banks, the experiments), so a rank never reads the store.
+/// Offline work over what it logged is `LineupAnalysis`'s; the server and the command line
+/// hold one of each.
 public final class Engine: Sendable {
     public struct Configuration: Sendable {
         /// Length of every item embedding; fixed for the life of a catalog.
@@ -28,16 +34,10 @@ public final class Engine: Sendable {
         public var batching: BatchingSearch.Configuration
         /// Widgets stage 1 hands to stage 2 per rank request.
         public var retrievalK = 200
-        /// Where model files (`<version>.json`, XGBoost JSON) and their cards live; nil: none.
-        public var modelsDirectory: String?
-        /// The version to serve at start, when it is there and can serve.
-        public var activeModel: String?
         /// How served responses are written to the impression log.
         public var impressionLog = ImpressionLog.Configuration()
-        /// Which events label a served widget, for evaluation.
-        public var labels = LabelPolicy()
         /// How surfaces' layouts are chosen and rewarded.
-        public var layouts = LayoutBandit.Configuration()
+        public var layouts = LayoutPolicy()
 
         public init(
             embeddingDimension: Int = 64,
@@ -60,6 +60,8 @@ public final class Engine: Sendable {
 
     public let configuration: Configuration
     public let store: any Store
+    /// The models directory and the model serving stage 2.
+    public let models: ModelRegistry
     let validator: Validator
     let now: @Sendable () -> Date
     let logger: Logger
@@ -79,30 +81,21 @@ public final class Engine: Sendable {
     /// Every experiment, in creation order (the first running one that targets a request
     /// serves it).
     let experimentList = Mutex<[Experiment]>([])
-    private let model = Mutex<RankingModel?>(nil)
-    /// The models directory as last scanned.
-    let catalogue = Mutex<[ModelEntry]>([])
 
-    /// The model that scores stage 2, or nil for the fallback order.
-    public var activeModel: RankingModel? { model.withLock { $0 } }
-
-    /// Swaps the serving model (nil returns to the fallback); requests in flight finish
-    /// with the one they started with.
-    public func activate(_ next: RankingModel?) {
-        model.withLock { $0 = next }
-        logger.info("active model", metadata: ["version": "\(next?.version ?? "none (fallback order)")"])
-    }
-
-    /// - Parameter impressionStore: where the impression log goes; `store` when nil.
+    /// - Parameters:
+    ///   - models: the registry stage 2 scores from; none (the fallback order) by default.
+    ///   - impressionStore: where the impression log goes; `store` when nil.
     public init(
         configuration: Configuration = .init(),
         store: any Store,
+        models: ModelRegistry? = nil,
         impressionStore: (any ImpressionStore)? = nil,
         logger: Logger = Logger(label: "lineup.engine"),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
         self.store = store
+        self.models = models ?? ModelRegistry(directory: nil, schema: OnlineFeatures.schema, logger: logger)
         self.validator = Validator(configuration: configuration)
         self.logger = logger
         self.now = now

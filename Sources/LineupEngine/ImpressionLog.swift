@@ -5,15 +5,16 @@ import Synchronization
 
 /// Writes every served response to the store in batches, off the request path.
 ///
-/// A rank request only appends to a buffer in memory. Every `flushInterval` the buffer is
-/// written in one transaction; writes run one after another, each taking what has
-/// accumulated by the time the previous one finished, so a slow disk makes batches larger
-/// rather than requests slower. `close()` (graceful shutdown) writes the rest, so only a
-/// crash can lose impressions, and at most one interval of them. A failed write keeps its
-/// batch for the next one, up to `maxPending` impressions.
+/// A rank request only appends to a buffer in memory. `flush()` writes the buffer in one
+/// transaction; writes run one after another, each taking what has accumulated by the time
+/// the previous one finished, so a slow disk makes batches larger rather than requests
+/// slower. The server's flusher service calls it every `flushInterval` and once more at a
+/// graceful shutdown, after the last request, so only a crash can lose impressions, and at
+/// most one interval of them. A failed write keeps its batch for the next one, up to
+/// `maxPending` impressions.
 public final class ImpressionLog: Sendable {
     public struct Configuration: Sendable {
-        /// How often buffered impressions are written; what a crash can lose at most.
+        /// How often the flusher writes buffered impressions; what a crash can lose at most.
         public var flushInterval: Duration
         /// Most impressions kept while the store refuses writes; the oldest go first.
         public var maxPending: Int
@@ -25,30 +26,16 @@ public final class ImpressionLog: Sendable {
     }
 
     private let store: any ImpressionStore
-    private let configuration: Configuration
+    public let configuration: Configuration
     private let logger: Logger
     private let pending = Mutex<[Impression]>([])
     /// The last write queued; each write waits for the one before.
     private let lastWrite = Mutex<Task<Void, Never>?>(nil)
-    private let ticker = Mutex<Task<Void, Never>?>(nil)
 
     public init(store: any ImpressionStore, configuration: Configuration = .init(), logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        let interval = configuration.flushInterval
-        let task = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                guard let self else { return }
-                await self.flush()
-            }
-        }
-        ticker.withLock { $0 = task }
-    }
-
-    deinit {
-        ticker.withLock { $0?.cancel() }
     }
 
     /// Buffers one response; never waits for the database.
@@ -69,12 +56,6 @@ public final class ImpressionLog: Sendable {
             return next
         }
         await write.value
-    }
-
-    /// Stops the periodic writes and writes what is left: the graceful-shutdown step.
-    public func close() async {
-        ticker.withLock { $0?.cancel() }
-        await flush()
     }
 
     /// Impressions waiting to be written.

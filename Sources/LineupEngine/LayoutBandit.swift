@@ -5,7 +5,7 @@ import LineupStore
 import Synchronization
 
 /// The layout policy of every surface: Beta-Bernoulli Thompson sampling per (surface,
-/// segment), its evidence kept in memory beside the store's copy.
+/// segment), its evidence (`EvidenceTable`) kept in memory beside the store's copy.
 ///
 /// Each (surface, evidence segment) has a `ThompsonSampling` bank drawn from its posteriors.
 /// A decision reads the bank (a random index and a lookup), so it never waits for a
@@ -13,28 +13,6 @@ import Synchronization
 /// follow the evidence within one settling interval. The logged propensity is the bank's,
 /// exactly the probability with which the policy that served chose the arm.
 public final class LayoutBandit: Sendable {
-    public struct Configuration: Sendable {
-        /// Request context keys (and `role`, from the user profile when the context lacks it)
-        /// whose values make a request's segment.
-        public var segmentKeys = ["device", "role"]
-        public var prior = Prior()
-        /// Evidence halves every this many seconds, for drifting preferences; nil keeps it all.
-        public var halfLife: TimeInterval?
-        /// A segment whose settled decisions (over all arms) are fewer than this borrows the
-        /// whole surface's evidence.
-        public var minimumSegmentEvidence = 200.0
-        /// Events that reward the layout of the response whose `request_id` they carry.
-        public var rewardTypes: Set<EventType> = [.open, .click, .drilldown, .export, .pin]
-        /// Seconds after a response during which an event still rewards it.
-        public var window: TimeInterval = 30 * 60
-        /// Joint posterior draws per bank: propensities within ±0.01.
-        public var draws = 10_000
-        /// Seeds the decisions' randomness (tests, simulations); nil draws from the system.
-        public var seed: UInt64?
-
-        public init() {}
-    }
-
     private struct BankKey: Hashable {
         var surface: String
         var segment: String
@@ -48,32 +26,31 @@ public final class LayoutBandit: Sendable {
 
     private struct State {
         var surfaces: [String: SurfaceLayouts] = [:]
-        /// surface → segment ("" for the surface) → arm → evidence.
-        var evidence: [String: [String: [String: Evidence]]] = [:]
+        var evidence = EvidenceTable()
         var banks: [BankKey: Bank] = [:]
         var stale: Set<BankKey> = []
     }
 
-    let configuration: Configuration
+    let configuration: LayoutPolicy
     private let state = Mutex(State())
     /// The seeded source of decisions, used when the configuration has a seed.
     private let generator: Mutex<SeededGenerator>
 
-    init(configuration: Configuration) {
+    init(configuration: LayoutPolicy) {
         self.configuration = configuration
         generator = Mutex(SeededGenerator(seed: configuration.seed ?? 0))
     }
 
     /// Replaces everything with what the store holds (at start).
-    func load(surfaces: [SurfaceLayouts], evidence: [ArmEvidence]) {
+    func load(surfaces: [SurfaceLayouts], evidence: EvidenceTable) {
         state.withLock { state in
             state = State()
             for layouts in surfaces { state.surfaces[layouts.surface] = layouts }
-            for row in evidence { state.evidence[row.surface, default: [:]][row.segment, default: [:]][row.arm] = row.evidence }
+            state.evidence = evidence
             // Drawn by the first `refresh`, or by the first decision that needs one before it.
             for surface in state.surfaces.keys {
                 state.stale.insert(BankKey(surface: surface, segment: ""))
-                for segment in (state.evidence[surface] ?? [:]).keys { state.stale.insert(BankKey(surface: surface, segment: segment)) }
+                for segment in evidence.segments(of: surface) { state.stale.insert(BankKey(surface: surface, segment: segment)) }
             }
         }
     }
@@ -98,7 +75,7 @@ public final class LayoutBandit: Sendable {
 
     func resetEvidence(surface: String, at time: Date) {
         let keys = state.withLock { state in
-            state.evidence[surface] = nil
+            state.evidence.reset(surface: surface)
             return dropBanks(of: surface, in: &state)
         }
         for key in keys { draw(key, at: time) }
@@ -112,21 +89,13 @@ public final class LayoutBandit: Sendable {
         return keys
     }
 
-    /// The segment of a request: `key=value` for each configured key, comma-separated.
-    func segment(context: [String: String], role: String?) -> String {
-        configuration.segmentKeys.map { key in
-            var value = context[key] ?? (key == "role" ? role : nil) ?? ""
-            if value.count > 64 { value = "other" }
-            return "\(key)=\(value)"
-        }.joined(separator: ",")
-    }
-
     /// The layout for one request of `surface` in `segment`, or nil when the surface has no
     /// active layouts.
     func decide(surface: String, segment: String, at time: Date, exploit: Bool = false) -> LayoutChoice? {
         let found: (bank: Bank?, key: BankKey, frozen: Bool)? = state.withLock { state in
             guard let layouts = state.surfaces[surface], !layouts.active.isEmpty else { return nil }
-            let key = BankKey(surface: surface, segment: evidenceSegment(segment, of: surface, in: state))
+            let key = BankKey(
+                surface: surface, segment: state.evidence.evidenceSegment(segment, of: surface, policy: configuration))
             return (state.banks[key], key, layouts.frozen)
         }
         guard let found else { return nil }
@@ -146,15 +115,16 @@ public final class LayoutBandit: Sendable {
             evidenceSegment: found.key.segment)
     }
 
-    /// Adds settled decisions to the evidence and marks their banks stale.
+    /// Adds settled decisions to the evidence, as the store did in the settling
+    /// transaction, and marks their banks stale.
     func record(_ settled: [LayoutDecision], at time: Date) {
         guard !settled.isEmpty else { return }
         state.withLock { state in
             for decision in settled {
+                state.evidence.record(
+                    surface: decision.surface, segment: decision.segment, arm: decision.arm, reward: decision.reward == 1,
+                    at: time, halfLife: configuration.halfLife)
                 for segment in decision.segment.isEmpty ? [""] : [decision.segment, ""] {
-                    state.evidence[decision.surface, default: [:]][segment, default: [:]][
-                        decision.arm, default: Evidence(updatedAt: time)
-                    ].add(reward: decision.reward == 1, at: time, halfLife: configuration.halfLife)
                     state.stale.insert(BankKey(surface: decision.surface, segment: segment))
                 }
             }
@@ -175,27 +145,21 @@ public final class LayoutBandit: Sendable {
     func posteriors(surface: String, segment: String, at time: Date) -> [(arm: LayoutArm, evidence: Evidence, posterior: BetaPosterior)] {
         state.withLock { state in
             guard let layouts = state.surfaces[surface] else { return [] }
-            let table = state.evidence[surface]?[segment] ?? [:]
-            return layouts.active.map { arm in
-                let evidence = (table[arm.id] ?? Evidence(updatedAt: time)).decayed(to: time, halfLife: configuration.halfLife)
-                return (arm, evidence, evidence.posterior(prior: configuration.prior))
-            }
+            let arms = layouts.active
+            let found = state.evidence.posteriors(
+                surface: surface, segment: segment, arms: arms.map(\.id), at: time, policy: configuration)
+            return zip(arms, found).map { ($0, $1.evidence, $1.posterior) }
         }
     }
 
     /// The segments with evidence on `surface` (not "").
     func segments(of surface: String) -> [String] {
-        state.withLock { ($0.evidence[surface] ?? [:]).keys.filter { !$0.isEmpty }.sorted() }
+        state.withLock { $0.evidence.segments(of: surface) }
     }
 
     /// Whether `segment` has enough evidence of its own, else "".
     func evidenceSegment(_ segment: String, of surface: String) -> String {
-        state.withLock { evidenceSegment(segment, of: surface, in: $0) }
-    }
-
-    private func evidenceSegment(_ segment: String, of surface: String, in state: State) -> String {
-        let total = (state.evidence[surface]?[segment] ?? [:]).values.reduce(0) { $0 + $1.successes + $1.failures }
-        return total >= configuration.minimumSegmentEvidence ? segment : ""
+        state.withLock { $0.evidence.evidenceSegment(segment, of: surface, policy: configuration) }
     }
 
     /// Draws the bank of `key` outside the lock (a few milliseconds), then installs it.

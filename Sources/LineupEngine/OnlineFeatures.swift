@@ -91,15 +91,15 @@ public final class OnlineFeatures: Sendable {
 
         mutating func add(_ weight: Double, at when: Double, halfLife: Double) {
             if when >= time {
-                value = value * exp2(-(when - time) / halfLife) + weight
+                value = value * HalfLife.factor(elapsed: when - time, halfLife: halfLife) + weight
                 time = when
             } else {
-                value += weight * exp2(-(time - when) / halfLife)
+                value += weight * HalfLife.factor(elapsed: time - when, halfLife: halfLife)
             }
         }
 
         func value(at when: Double, halfLife: Double) -> Double {
-            value * exp2(-max(0, when - time) / halfLife)
+            value * HalfLife.factor(elapsed: max(0, when - time), halfLife: halfLife)
         }
     }
 
@@ -115,13 +115,13 @@ public final class OnlineFeatures: Sendable {
         mutating func add(_ kind: Kind, at when: Double) {
             if when > time {
                 for (offset, window) in Window.allCases.enumerated() {
-                    let factor = exp2(-(when - time) / window.halfLife)
+                    let factor = HalfLife.factor(elapsed: when - time, halfLife: window.halfLife)
                     for kind in Kind.allCases.indices { counts[kind * Window.allCases.count + offset] *= factor }
                 }
                 time = when
             }
             for (offset, window) in Window.allCases.enumerated() {
-                counts[OnlineFeatures.slot(kind, offset)] += exp2(-(time - when) / window.halfLife)
+                counts[OnlineFeatures.slot(kind, offset)] += HalfLife.factor(elapsed: time - when, halfLife: window.halfLife)
             }
         }
     }
@@ -347,9 +347,9 @@ public final class OnlineFeatures: Sendable {
                     put(candidate.retrievalScore)
                     if let pair {
                         let elapsed = max(0, now - pair.time)
-                        let day = exp2(-elapsed / Window.day.halfLife)
-                        let week = exp2(-elapsed / Window.week.halfLife)
-                        let month = exp2(-elapsed / Window.month.halfLife)
+                        let day = HalfLife.factor(elapsed: elapsed, halfLife: Window.day.halfLife)
+                        let week = HalfLife.factor(elapsed: elapsed, halfLife: Window.week.halfLife)
+                        let month = HalfLife.factor(elapsed: elapsed, halfLife: Window.month.halfLife)
                         for kind in 0..<Kind.allCases.count {
                             let base = kind * Window.allCases.count  // windows in order: day, week, month
                             put(Float(pair.counts[base] * day))

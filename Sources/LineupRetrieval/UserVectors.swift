@@ -101,7 +101,7 @@ public final class UserVectors: Sendable {
         }
         let now = time.timeIntervalSince1970
         let personal = mean(
-            history.map { ($0.itemId, $0.weight * Float(pow(2, -max(0, now - $0.time) / configuration.halfLife))) },
+            history.map { ($0.itemId, $0.weight * Float(HalfLife.factor(elapsed: max(0, now - $0.time), halfLife: configuration.halfLife))) },
             in: matrix)
         if let personal { return .personal(personal) }
         if let role = mean(roleItems.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, in: matrix) {

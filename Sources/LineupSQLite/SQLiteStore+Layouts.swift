@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import LineupBandit
 import LineupCore
 import LineupStore
 
@@ -55,7 +54,10 @@ extension SQLiteStore {
         }
     }
 
-    public func settleLayouts(_ settlement: LayoutSettlement) async throws -> [LayoutDecision] {
+    public func settleLayouts(
+        _ settlement: LayoutSettlement,
+        update: @escaping @Sendable (_ stored: [ArmEvidence], _ settled: [LayoutDecision]) throws -> [ArmEvidence]
+    ) async throws -> [LayoutDecision] {
         guard !settlement.requestIds.isEmpty || settlement.closeBefore != nil else { return [] }
         // Event type names are the enum's own raw values: safe to write into the SQL.
         let types = settlement.rewardTypes.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
@@ -94,32 +96,24 @@ extension SQLiteStore {
             }
             guard !settled.isEmpty else { return [] }
             let mark = try db.cachedStatement(sql: "UPDATE impressions SET layout_reward = ? WHERE request_id = ?")
-            // Evidence is read, decayed and added to in this transaction: concurrent settlers
-            // queue on the writer, so no reward is lost or counted twice.
-            var evidence: [[String]: Evidence] = [:]
-            let read = try db.cachedStatement(
-                sql: "SELECT * FROM bandit_evidence WHERE surface = ? AND segment = ? AND arm = ?")
-            for decision in settled {
-                try mark.execute(arguments: [decision.reward, decision.requestId])
-                let segments = decision.segment.isEmpty ? [""] : [decision.segment, ""]
-                for segment in segments {
-                    let key = [decision.surface, segment, decision.arm]
-                    if evidence[key] == nil {
-                        evidence[key] = try Row.fetchOne(read, arguments: StatementArguments(key)).map { Self.evidence(from: $0).evidence }
-                            ?? Evidence(updatedAt: settlement.now)
-                    }
-                    evidence[key]!.add(reward: decision.reward == 1, at: settlement.now, halfLife: settlement.halfLife)
-                }
-            }
+            for decision in settled { try mark.execute(arguments: [decision.reward, decision.requestId]) }
+            // The evidence is read, updated and written in this transaction: concurrent
+            // settlers queue on the writer, so no reward is lost or counted twice.
+            let surfaces = Array(Set(settled.map(\.surface))).sorted()
+            let stored = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM bandit_evidence WHERE surface IN (\(databaseQuestionMarks(count: surfaces.count))) ORDER BY surface, segment, arm",
+                arguments: StatementArguments(surfaces)
+            ).map(Self.evidence(from:))
             let write = try db.cachedStatement(
                 sql: """
                     INSERT INTO bandit_evidence (surface, segment, arm, successes, failures, updated_at) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(surface, segment, arm) DO UPDATE SET successes = excluded.successes,
                         failures = excluded.failures, updated_at = excluded.updated_at
                     """)
-            for (key, value) in evidence {
+            for row in try update(stored, settled) {
                 try write.execute(arguments: [
-                    key[0], key[1], key[2], value.successes, value.failures, value.updatedAt.timeIntervalSince1970,
+                    row.surface, row.segment, row.arm, row.successes, row.failures, row.updatedAt.timeIntervalSince1970,
                 ])
             }
             return settled
@@ -158,8 +152,7 @@ extension SQLiteStore {
 
     private static func evidence(from row: Row) -> ArmEvidence {
         ArmEvidence(
-            surface: row["surface"], segment: row["segment"], arm: row["arm"],
-            evidence: Evidence(
-                successes: row["successes"], failures: row["failures"], updatedAt: Date(timeIntervalSince1970: row["updated_at"])))
+            surface: row["surface"], segment: row["segment"], arm: row["arm"], successes: row["successes"],
+            failures: row["failures"], updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
 }

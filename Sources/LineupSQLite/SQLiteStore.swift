@@ -15,17 +15,32 @@ public final class SQLiteStore: Store {
         /// `FULL` makes every commit durable on return; `NORMAL` trades the last
         /// commits on power loss (never on a process crash) for throughput.
         public var synchronous: Synchronous
+        /// Who copies the write-ahead log into the database file.
+        public var checkpoints: Checkpoints
 
         public enum Synchronous: String, Sendable {
             case full = "FULL"
             case normal = "NORMAL"
         }
 
-        public init(path: String, synchronous: Synchronous = .full) {
+        public enum Checkpoints: Sendable {
+            /// SQLite's own: the commit that crosses 1,000 log pages copies it. For commands
+            /// that run no service group.
+            case inline
+            /// The caller runs `checkpoint()` every `SQLiteStore.checkpointInterval` (the
+            /// server's service group does), so no acknowledged write waits for the copy.
+            case background
+        }
+
+        public init(path: String, synchronous: Synchronous = .full, checkpoints: Checkpoints = .inline) {
             self.path = path
             self.synchronous = synchronous
+            self.checkpoints = checkpoints
         }
     }
+
+    /// How often a `.background` store wants `checkpoint()` called.
+    public static let checkpointInterval = Duration.milliseconds(100)
 
     let writer: any DatabaseWriter
     let path: String?
@@ -38,15 +53,17 @@ public final class SQLiteStore: Store {
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var config = GRDB.Configuration()
         let synchronous = configuration.synchronous.rawValue
+        let background = configuration.checkpoints == .background
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             // Event ids and user ids land on random index pages: keep the hot part of the
             // indexes in memory and read the rest through mmap instead of a copy per page.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
-            // Commits never checkpoint: the `Checkpointer` copies the log into the database
-            // from its own connection, so no acknowledged write waits for that copy.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            // With background checkpoints, commits never checkpoint: the `Checkpointer`
+            // copies the log into the database from its own connection, so no acknowledged
+            // write waits for that copy.
+            if background { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             // After a checkpoint, cut a log that a burst made large back to 64 MB.
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
@@ -54,7 +71,14 @@ public final class SQLiteStore: Store {
         writer = try DatabasePool(path: configuration.path, configuration: config)
         path = configuration.path
         try Schema.migrator.migrate(writer)
-        checkpointer = try Checkpointer(path: configuration.path)
+        checkpointer = background ? try Checkpointer(path: configuration.path) : nil
+    }
+
+    /// Copies the write-ahead log into the database file when it has grown large; what the
+    /// serving process's maintenance service calls every `checkpointInterval` for a store
+    /// opened with `.background` checkpoints (a no-op otherwise).
+    public func checkpoint() async {
+        await checkpointer?.checkpointIfLarge()
     }
 
     /// A private in-memory database, for tests.

@@ -1,5 +1,6 @@
 import Foundation
 import LineupAPI
+import LineupAnalysis
 import LineupCore
 import LineupEngine
 import LineupEvaluation
@@ -11,6 +12,7 @@ import OpenAPIRuntime
 /// the engine. Errors are thrown, not returned: `ProblemMiddleware` renders them.
 struct APIHandler: APIProtocol {
     let engine: Engine
+    let analysis: Analysis
     let metrics: ServiceMetrics
     let training: TrainingJobs
 
@@ -101,13 +103,13 @@ struct APIHandler: APIProtocol {
     // MARK: Models
 
     func listModels(_ input: Operations.ListModels.Input) async throws -> Operations.ListModels.Output {
-        .ok(.init(body: .json(try APIMapping.models(engine.models()))))
+        .ok(.init(body: .json(try APIMapping.models(active: engine.models.active?.version, entries: engine.models.entries))))
     }
 
     func activateModel(_ input: Operations.ActivateModel.Input) async throws -> Operations.ActivateModel.Output {
         guard case .json(let body) = input.body else { throw unsupportedMediaType }
-        try engine.activate(version: body.version)
-        return .ok(.init(body: .json(try APIMapping.models(engine.models()))))
+        try engine.models.activate(version: body.version)
+        return .ok(.init(body: .json(try APIMapping.models(active: engine.models.active?.version, entries: engine.models.entries))))
     }
 
     func startTraining(_ input: Operations.StartTraining.Input) async throws -> Operations.StartTraining.Output {
@@ -115,7 +117,7 @@ struct APIHandler: APIProtocol {
         var activate = false
         if case .json(let body)? = input.body {
             if let from = body.from, let to = body.to, to <= from {
-                throw EngineError.invalid(ValidationError(field: "to", reason: "must be after from"))
+                throw ValidationError(field: "to", reason: "must be after from")
             }
             specification.from = body.from
             specification.to = body.to
@@ -145,7 +147,7 @@ struct APIHandler: APIProtocol {
 
     func getTrainingJob(_ input: Operations.GetTrainingJob.Input) async throws -> Operations.GetTrainingJob.Output {
         guard let job = training.job(id: input.path.jobId) else {
-            throw EngineError.notFound(kind: "training job", id: input.path.jobId)
+            throw AnalysisError.notFound(kind: "training job", id: input.path.jobId)
         }
         return .ok(.init(body: .json(try APIMapping.job(job))))
     }
@@ -156,18 +158,18 @@ struct APIHandler: APIProtocol {
         let query = input.query
         let text = query.k ?? "1,3,5,10"
         guard let cutoffs = MetricsAccumulator.cutoffs(parsing: text) else {
-            throw EngineError.invalid(ValidationError(field: "k", reason: "must list cut-offs in 1...1000 separated by commas"))
+            throw ValidationError(field: "k", reason: "must list cut-offs in 1...1000 separated by commas")
         }
         if let from = query.from, let to = query.to, to <= from {
-            throw EngineError.invalid(ValidationError(field: "to", reason: "must be after from"))
+            throw ValidationError(field: "to", reason: "must be after from")
         }
         let window = ImpressionQuery(
             from: query.from, to: query.to, surface: query.surface, experiment: query.experiment, variant: query.variant,
             ranker: query.ranker?.rawValue, modelVersion: query.modelVersion)
         let evaluation = if let version = query.replay {
-            try await engine.evaluate(window, cutoffs: cutoffs, replayVersion: version)
+            try await analysis.evaluate(window, cutoffs: cutoffs, replayVersion: version)
         } else {
-            try await engine.evaluate(window, cutoffs: cutoffs)
+            try await analysis.evaluate(window, cutoffs: cutoffs)
         }
         return .ok(.init(body: .json(APIMapping.evaluation(evaluation))))
     }
@@ -205,9 +207,9 @@ struct APIHandler: APIProtocol {
     func evaluateLayouts(_ input: Operations.EvaluateLayouts.Input) async throws -> Operations.EvaluateLayouts.Output {
         let query = input.query
         if let from = query.from, let to = query.to, to <= from {
-            throw EngineError.invalid(ValidationError(field: "to", reason: "must be after from"))
+            throw ValidationError(field: "to", reason: "must be after from")
         }
-        let evaluations = try await engine.evaluateLayouts(ImpressionQuery(from: query.from, to: query.to, surface: query.surface))
+        let evaluations = try await analysis.evaluateLayouts(ImpressionQuery(from: query.from, to: query.to, surface: query.surface))
         return .ok(.init(body: .json(.init(surfaces: evaluations.map(APIMapping.layoutEvaluation)))))
     }
 
@@ -230,7 +232,7 @@ struct APIHandler: APIProtocol {
     }
 
     func analyzeExperiment(_ input: Operations.AnalyzeExperiment.Input) async throws -> Operations.AnalyzeExperiment.Output {
-        .ok(.init(body: .json(APIMapping.analysis(try await engine.analyzeExperiment(id: input.path.experimentId)))))
+        .ok(.init(body: .json(APIMapping.analysis(try await analysis.analyzeExperiment(id: input.path.experimentId)))))
     }
 
     // MARK: Events

@@ -1,8 +1,10 @@
 import Foundation
 import LineupAPI
+import LineupAnalysis
 import LineupCore
 import LineupEngine
 import LineupEvaluation
+import LineupModels
 import LineupStatistics
 import LineupStore
 import OpenAPIRuntime
@@ -246,10 +248,10 @@ enum APIMapping {
             })
     }
 
-    static func models(_ models: (active: String?, entries: [ModelEntry])) throws -> Components.Schemas.ModelList {
+    static func models(active: String?, entries: [ModelEntry]) throws -> Components.Schemas.ModelList {
         Components.Schemas.ModelList(
-            active: models.active,
-            models: try models.entries.map { entry in
+            active: active,
+            models: try entries.map { entry in
                 var info = Components.Schemas.ModelInfo(version: entry.version, status: .ready)
                 switch entry.status {
                 case .ready(let model):

@@ -1,8 +1,10 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LineupAnalysis
 import LineupCore
 import LineupEngine
+import LineupModels
 import OpenAPIRuntime
 
 extension Problem {
@@ -14,6 +16,10 @@ extension Problem {
             self = problem
         case let error as EngineError:
             self.init(engineError: error)
+        case let error as AnalysisError:
+            self.init(analysisError: error)
+        case let error as ModelError:
+            self.init(modelError: error)
         case let error as ValidationError:
             self.init(.badRequest, error.reason, field: error.field)
         case let error as DecodingError:
@@ -31,8 +37,24 @@ extension Problem {
         switch engineError {
         case .invalid(let error): self.init(.badRequest, error.reason, field: error.field)
         case .notFound: self.init(.notFound, engineError.description)
-        case .modelRejected: self.init(.unprocessableContent, engineError.description, field: "version")
         case .conflict(let field, let reason): self.init(.conflict, reason, field: field)
+        }
+    }
+
+    private init(analysisError: AnalysisError) {
+        switch analysisError {
+        case .invalid(let error): self.init(.badRequest, error.reason, field: error.field)
+        case .notFound: self.init(.notFound, analysisError.description)
+        case .conflict(let field, let reason): self.init(.conflict, reason, field: field)
+        }
+    }
+
+    private init(modelError: ModelError) {
+        switch modelError {
+        case .notFound: self.init(.notFound, modelError.description)
+        case .rejected: self.init(.unprocessableContent, modelError.description, field: "version")
+        case .versionTaken: self.init(.conflict, modelError.description, field: "version")
+        case .noDirectory: self.init(.badRequest, modelError.description, field: "models_directory")
         }
     }
 
@@ -40,6 +62,9 @@ extension Problem {
     private init(serverError: ServerError) {
         switch serverError.underlyingError {
         case let error as EngineError: self.init(engineError: error)
+        case let error as AnalysisError: self.init(analysisError: error)
+        case let error as ModelError: self.init(modelError: error)
+        case let error as ValidationError: self.init(.badRequest, error.reason, field: error.field)
         case let error as Problem: self = error
         case let error as DecodingError:
             self.init(decodingError: error)

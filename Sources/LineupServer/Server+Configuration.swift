@@ -1,3 +1,5 @@
+import Foundation
+
 extension Server {
     public struct Configuration: Sendable {
         public var host: String
@@ -9,19 +11,37 @@ extension Server {
         /// Largest request body accepted, in bytes. A 10,000-item batch with 64-dimensional
         /// embeddings is about 10 MiB.
         public var maxBodyBytes: Int
+        /// How often layout decisions whose window closed are settled and the banks redrawn.
+        public var settlingInterval: Duration = .seconds(5)
+        /// Scheduled retraining from the log; nil: none.
+        public var retraining: Retraining?
+
+        /// Retrain every `interval` on the last `window` seconds of the log, activating the
+        /// new model only if it beats the serving one.
+        public struct Retraining: Sendable, Equatable {
+            public var interval: Duration
+            public var window: TimeInterval
+
+            public init(interval: Duration, window: TimeInterval) {
+                self.interval = interval
+                self.window = window
+            }
+        }
 
         public init(
             host: String = "127.0.0.1",
             port: Int = 8080,
             clientTokens: [String] = [],
             adminTokens: [String] = [],
-            maxBodyBytes: Int = 64 << 20
+            maxBodyBytes: Int = 64 << 20,
+            retraining: Retraining? = nil
         ) {
             self.host = host
             self.port = port
             self.clientTokens = clientTokens
             self.adminTokens = adminTokens
             self.maxBodyBytes = maxBodyBytes
+            self.retraining = retraining
         }
 
         var isAuthenticated: Bool { !clientTokens.isEmpty || !adminTokens.isEmpty }

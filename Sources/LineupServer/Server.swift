@@ -1,24 +1,33 @@
 import Foundation
 import Hummingbird
 import LineupAPI
+import LineupAnalysis
 import LineupEngine
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
+import ServiceLifecycle
 
 /// The HTTP face of Lineup: the routes generated from openapi.yaml, behind authentication,
-/// body limits, metrics and problem+json errors.
+/// body limits, metrics and problem+json errors, and the background services that run
+/// beside them. It is handed a built engine and analysis; it never opens a store.
 public struct Server: Sendable {
     public let configuration: Configuration
+    /// The request path.
     public let engine: Engine
+    /// Offline work over the log: evaluation, reports, experiment analyses.
+    public let analysis: Analysis
     /// Background training runs (`POST /v1/models/train`, and the retraining schedule).
     public let training: TrainingJobs
     let logger: Logger
 
-    public init(configuration: Configuration, engine: Engine, logger: Logger = Logger(label: "lineup.server")) {
+    public init(
+        configuration: Configuration, engine: Engine, analysis: Analysis, logger: Logger = Logger(label: "lineup.server")
+    ) {
         self.configuration = configuration
         self.engine = engine
-        self.training = TrainingJobs(engine: engine)
+        self.analysis = analysis
+        self.training = TrainingJobs(analysis: analysis)
         self.logger = logger
     }
 
@@ -31,19 +40,47 @@ public struct Server: Sendable {
         router.add(middleware: AuthMiddleware(
             clientTokens: configuration.clientTokens, adminTokens: configuration.adminTokens))
         router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
-        let handler = APIHandler(engine: engine, metrics: ServiceMetrics(), training: training)
+        let handler = APIHandler(engine: engine, analysis: analysis, metrics: ServiceMetrics(), training: training)
         try handler.registerHandlers(
             on: router,
             configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         return router
     }
 
-    /// The application, ready to run. Refuses to listen beyond loopback without tokens:
-    /// an open catalog and user export on a network is a data leak, not a default.
-    public func makeApplication() throws -> some ApplicationProtocol {
-        if !configuration.isAuthenticated && !configuration.isLoopback {
-            throw Server.Error.unauthenticatedPublicBind(host: configuration.host)
+    /// The background work of a serving process, in the order the service group starts
+    /// them. It shuts them down in reverse, after the HTTP server (which Hummingbird adds
+    /// last) has stopped taking requests and answered the last one: the retraining schedule
+    /// stops, the impression log writes what the last requests appended, the reward settler
+    /// stops, then `maintenance` (the store's own, such as SQLite's checkpointer).
+    public func services(maintenance: [any Service] = []) -> [any Service] {
+        var services = maintenance
+        services.append(
+            PeriodicService("layout reward settler", every: configuration.settlingInterval) { [engine, logger] in
+                do {
+                    try await engine.settleLayouts()
+                } catch {
+                    logger.warning("layout rewards not settled; trying again", metadata: ["error": "\(error)"])
+                }
+            })
+        let impressions = engine.impressions
+        services.append(
+            PeriodicService(
+                "impression log flusher", every: impressions.configuration.flushInterval, final: { await impressions.flush() },
+                work: { await impressions.flush() }))
+        if let retraining = configuration.retraining {
+            services.append(
+                PeriodicService("retraining schedule", every: retraining.interval) { [training] in
+                    await training.retrain(window: retraining.window, base: TrainingSpecification())
+                })
         }
+        return services
+    }
+
+    /// The application with its services, ready to run. Refuses to listen beyond loopback
+    /// without tokens: an open catalog and user export on a network is a data leak, not a
+    /// default.
+    public func makeApplication(maintenance: [any Service] = []) throws -> some ApplicationProtocol {
+        try validate()
         if !configuration.isAuthenticated {
             logger.warning(
                 "no tokens configured: authentication is off, so Lineup listens on \(configuration.host) (loopback) only")
@@ -52,7 +89,23 @@ public struct Server: Sendable {
             router: try makeRouter(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "Lineup"),
+            services: services(maintenance: maintenance),
             logger: logger)
+    }
+
+    /// Refuses to listen beyond loopback without tokens.
+    public func validate() throws(Server.Error) {
+        if !configuration.isAuthenticated && !configuration.isLoopback {
+            throw .unauthenticatedPublicBind(host: configuration.host)
+        }
+    }
+
+    /// Runs the application until SIGTERM or SIGINT, then shuts down gracefully: the HTTP
+    /// server stops taking requests and answers those it has, then the services stop in the
+    /// order `services(maintenance:)` gives. Throws `Server.Error` before listening when the
+    /// configuration is refused.
+    public func run(maintenance: [any Service] = []) async throws {
+        try await makeApplication(maintenance: maintenance).runService()
     }
 
     public enum Error: Swift.Error, CustomStringConvertible {

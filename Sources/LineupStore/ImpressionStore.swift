@@ -1,3 +1,5 @@
+import LineupCore
+
 /// The impression log: every rank response, as served.
 ///
 /// Readers stream: an evaluation over millions of impressions holds one at a time, and the

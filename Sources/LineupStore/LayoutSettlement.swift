@@ -5,8 +5,8 @@ import LineupCore
 ///
 /// A decision's reward is 1 when an event of `rewardTypes` carries its request id and
 /// happened within `window` after it (or up to `clockSkew` before), else 0 once that window
-/// has closed. Each decision is settled once: the store sets its reward and adds it to the
-/// evidence of its arm (in its segment and surface-wide) in one transaction.
+/// has closed. Each decision is settled once: the store sets its reward and, in the same
+/// transaction, stores the evidence the bandit computes from it (`LayoutStore.settleLayouts`).
 public struct LayoutSettlement: Sendable, Hashable {
     /// Decisions of these requests that have a rewarding event get their 1 now.
     public var requestIds: [String]
@@ -15,21 +15,15 @@ public struct LayoutSettlement: Sendable, Hashable {
     public var rewardTypes: Set<EventType>
     public var window: TimeInterval
     public var clockSkew: TimeInterval
-    /// Evidence halves every this many seconds; nil keeps it all.
-    public var halfLife: TimeInterval?
-    /// The time evidence is decayed to.
-    public var now: Date
 
     public init(
         requestIds: [String] = [], closeBefore: Date? = nil, rewardTypes: Set<EventType>, window: TimeInterval,
-        clockSkew: TimeInterval, halfLife: TimeInterval?, now: Date
+        clockSkew: TimeInterval
     ) {
         self.requestIds = requestIds
         self.closeBefore = closeBefore
         self.rewardTypes = rewardTypes
         self.window = window
         self.clockSkew = clockSkew
-        self.halfLife = halfLife
-        self.now = now
     }
 }

@@ -14,9 +14,15 @@ public protocol LayoutStore: Sendable {
     /// Every stored evidence row.
     func armEvidence() async throws -> [ArmEvidence]
 
-    /// Settles what `settlement` names; returns the decisions it settled, each once ever,
-    /// with their reward, after adding them to the evidence.
-    func settleLayouts(_ settlement: LayoutSettlement) async throws -> [LayoutDecision]
+    /// Settles what `settlement` names and returns the decisions it settled, each once ever,
+    /// with their reward. In the same transaction, `update` is given the stored evidence of
+    /// every surface a settled decision belongs to, with the settled decisions, and returns
+    /// the rows to store (upserted; rows it leaves out stay as they are). The arithmetic is
+    /// the caller's; the store makes it happen exactly once with the settling.
+    func settleLayouts(
+        _ settlement: LayoutSettlement,
+        update: @escaping @Sendable (_ stored: [ArmEvidence], _ settled: [LayoutDecision]) throws -> [ArmEvidence]
+    ) async throws -> [LayoutDecision]
 
     /// Forgets a surface's evidence (its decisions and their rewards stay in the log).
     func resetEvidence(surface: String) async throws

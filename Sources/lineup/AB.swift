@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import LineupEngine
-import LineupSQLite
+import LineupAnalysis
 
 /// An experiment's analysis from the configured database: what an experimenter reads
 /// before deciding.
@@ -33,16 +32,11 @@ struct AB: AsyncParsableCommand {
     var html: String?
 
     func run() async throws {
-        let settings = try options.settings()
-        guard FileManager.default.fileExists(atPath: settings.database) else {
-            throw ValidationError("no database at \(settings.database) (--database, or database in the config)")
-        }
-        let engine = Engine(configuration: settings.engine, store: try SQLiteStore(configuration: settings.store))
-        try await engine.loadExperiments()
+        let runtime = try Runtime(settings: try options.settings(), existing: true)
         let analysis: ExperimentAnalysis
         do {
-            analysis = try await engine.analyzeExperiment(id: experiment)
-        } catch let error as EngineError {
+            analysis = try await runtime.analysis.analyzeExperiment(id: experiment)
+        } catch let error as AnalysisError {
             throw ValidationError("\(error)")
         }
         if let html {

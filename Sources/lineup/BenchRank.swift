@@ -2,9 +2,11 @@ import ArgumentParser
 import Foundation
 import LineupCore
 import LineupEngine
+import LineupModels
 import LineupRanking
 import LineupRetrieval
 import LineupSQLite
+import LineupServer
 import LineupStore
 
 /// `Engine.rank` end to end in process: retrieval over the catalog, features, the model,
@@ -58,10 +60,17 @@ struct BenchRank: AsyncParsableCommand {
         } else {
             store = try SQLiteStore()
         }
+        let models = ModelRegistry(directory: nil, schema: OnlineFeatures.schema)
+        models.activate(try RankingModel(version: "bench", forest: forest, schema: OnlineFeatures.schema))
         let engine = Engine(
-            configuration: configuration, store: store, impressionStore: discardImpressions ? DiscardedImpressions() : nil,
-            now: { now })
-        engine.activate(try RankingModel(version: "bench", forest: forest))
+            configuration: configuration, store: store, models: models,
+            impressionStore: discardImpressions ? DiscardedImpressions() : nil, now: { now })
+        // The impression log is written as `serve` writes it: every flush interval, off the
+        // request path, by the same service.
+        let flusher = PeriodicService("impression log flusher", every: configuration.impressionLog.flushInterval) {
+            await engine.impressions.flush()
+        }
+        let flushing = Task { try await flusher.run() }
 
         var rng = SeededGenerator(seed: 7)
         let types = ["kpi", "chart", "table", "map"]
@@ -108,7 +117,9 @@ struct BenchRank: AsyncParsableCommand {
         Console.line("rank latency over \(requests) requests: p50 \(percentile(0.5)) ms, p90 \(percentile(0.9)) ms, "
             + "p99 \(percentile(0.99)) ms, max \(String(format: "%.3f", latencies.last ?? 0)) ms, impressions "
             + (discardImpressions ? "discarded" : "logged to \(database ?? "memory")"))
-        await engine.impressions.close()
+        flushing.cancel()
+        _ = try? await flushing.value
+        await engine.impressions.flush()
     }
 }
 

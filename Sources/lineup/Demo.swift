@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import LineupEngine
-import LineupSQLite
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,11 +34,10 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.settings()
         let logger = LogBootstrap.run(level: settings.logLevel, label: "lineup")
-        let store = try SQLiteStore(configuration: settings.store)
-        let engine = Engine(configuration: settings.engine, store: store, logger: logger)
+        let runtime = try Runtime(settings: settings, logger: logger)
         Console.line("demo: filling \(settings.database)")
         do {
-            try await DemoLoader(engine: engine, seed: seed, items: items, users: users, days: days).load()
+            try await DemoLoader(engine: runtime.engine, seed: seed, items: items, users: users, days: days).load()
         } catch let error as DemoError {
             throw ValidationError(error.description)
         }

@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
+import LineupAnalysis
 import LineupCore
 import LineupEngine
 import LineupSQLite
 import LineupStore
 import LineupSimulator
 import LineupStatistics
-import Synchronization
 
 /// An A/B experiment on the demo world: popularity (control) against the two-stage ranker
 /// with the shipped model, every simulated session served through `Engine.rank` under the
@@ -53,16 +53,15 @@ struct DemoAB: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("experiment.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let clock = Mutex(start)
+        let clock = DemoClock(start)
         var configuration = Engine.Configuration()
         configuration.maxClockSkew = 86_400
-        configuration.modelsDirectory = models
-        configuration.impressionLog.flushInterval = .seconds(3_600)
-        let engine = Engine(
-            configuration: configuration, store: try SQLiteStore(configuration: .init(path: path, synchronous: .normal)),
-            now: { clock.withLock { $0 } })
+        let runtime = Runtime(
+            store: try SQLiteStore(configuration: .init(path: path, synchronous: .normal)), engine: configuration,
+            analysis: Analysis.Configuration(schema: OnlineFeatures.schema), modelsDirectory: models, now: { clock.now })
+        let engine = runtime.engine
         try await world.load(simulator, into: engine, clock: clock)
-        engine.loadModels()
+        runtime.models.load(activating: nil)
         let id = "two-stage-vs-popularity"
         do {
             _ = try await engine.putExperiment(
@@ -79,50 +78,35 @@ struct DemoAB: AsyncParsableCommand {
         }
         Console.line("demo-ab: experiment \(id): popularity (control) against two-stage with model \(model), 50/50 by user")
 
-        let itemsById = Dictionary(uniqueKeysWithValues: simulator.items.map { ($0.id, $0) })
-        var controls: [String: UserControls] = [:]
         var tallies: [String: Tally] = [:]
-        let labels = engine.configuration.labels, engagementTypes = labels.engagementTypes
+        let labels = runtime.analysis.configuration.labels
         let started = Date()
-        for day in 0..<world.days {
-            for session in simulator.sessions(onDay: day) {
-                clock.withLock { $0 = session.start }
-                let ranking = try await engine.rank(
-                    RankRequest(
-                        userId: session.user.id, surface: session.dashboard.id, candidates: session.candidates.map(\.id),
-                        k: session.capacity, context: ["device": session.device]))
-                let shown = ranking.items.compactMap { itemsById[$0.itemId] }
-                guard !shown.isEmpty, let variant = ranking.variant else { continue }
-                let before = controls[session.user.id] ?? UserControls()
-                var userControls = before
-                let events = simulator.simulate(session, shown: shown, requestId: ranking.requestId, controls: &userControls)
-                controls[session.user.id] = userControls
-                // What the click model expects of this order, counted as the analysis counts.
-                var engaged = 0.0, widgets = 0.0
-                for replay in 0..<replays {
-                    let outcome = Self.engagement(
-                        of: simulator.replay(session, shown: shown, controls: before, replay: UInt64(replay)),
-                        servedAt: session.start, types: engagementTypes, labels: labels)
-                    engaged += outcome.engaged ? 1 : 0
-                    widgets += Double(outcome.widgets)
-                }
-                tallies[variant, default: Tally(replays: replays)].add(
-                    expectedEngaged: engaged / Double(replays), expectedWidgets: widgets / Double(replays),
-                    drawn: Self.engagement(of: events, servedAt: session.start, types: engagementTypes, labels: labels),
-                    trueNDCG: DemoLoop.trueNDCG(shown: shown, candidates: session.candidates, user: session.user, in: simulator))
-                if let last = events.last?.timestamp { clock.withLock { $0 = max($0, last) } }
-                for chunk in events.chunked(by: engine.configuration.maxBatchSize) {
-                    _ = try await engine.ingest(chunk.map(EventDraft.init))
-                }
-            }
-            if (day + 1) % 7 == 0 || day + 1 == world.days {
+        var serving = DemoServing(simulator: simulator, engine: engine, clock: clock)
+        try await serving.serve(
+            days: 0..<world.days,
+            progress: { day in
                 let sessions = tallies.values.reduce(0) { $0 + $1.sessions }
                 Console.line(
                     "demo-ab: day \(day + 1), \(sessions) sessions served (\(String(format: "%.0f", Date().timeIntervalSince(started))) s)")
             }
+        ) { served in
+            guard let variant = served.ranking.variant else { return }
+            let session = served.session
+            // What the click model expects of this order, counted as the analysis counts.
+            var engaged = 0.0, widgets = 0.0
+            for replay in 0..<replays {
+                let outcome = Self.engagement(
+                    of: simulator.replay(session, shown: served.shown, controls: served.controlsBefore, replay: UInt64(replay)),
+                    servedAt: session.start, labels: labels)
+                engaged += outcome.engaged ? 1 : 0
+                widgets += Double(outcome.widgets)
+            }
+            tallies[variant, default: Tally(replays: replays)].add(
+                expectedEngaged: engaged / Double(replays), expectedWidgets: widgets / Double(replays),
+                drawn: Self.engagement(of: served.events, servedAt: session.start, labels: labels),
+                trueNDCG: DemoLoop.trueNDCG(shown: served.shown, candidates: session.candidates, user: session.user, in: simulator))
         }
-        await engine.impressions.close()
-        let analysis = try await engine.analyzeExperiment(id: id)
+        let analysis = try await runtime.analysis.analyzeExperiment(id: id)
         Console.line("")
         Console.line(ExperimentReport(analysis: analysis).text)
         if let control = tallies["popularity"], let treatment = tallies["two-stage"] {
@@ -191,15 +175,10 @@ struct DemoAB: AsyncParsableCommand {
         }
     }
 
-    /// What the analysis would count of one request's events: whether any engages (one of
-    /// `types`, the policy's `engagementTypes`, within its window), and how many widgets do.
-    static func engagement(
-        of events: [Event], servedAt served: Date, types: Set<EventType>, labels: LabelPolicy
-    ) -> (engaged: Bool, widgets: Int) {
-        let engaged = Set(events.lazy.filter {
-            types.contains($0.type) && $0.timestamp.timeIntervalSince(served) <= labels.window
-                && $0.timestamp.timeIntervalSince(served) >= -labels.clockSkew
-        }.map(\.itemId))
+    /// What the analysis would count of one request's events: whether any engages (the label
+    /// policy's engagement types, within its window), and how many widgets do.
+    static func engagement(of events: [Event], servedAt served: Date, labels: LabelPolicy) -> (engaged: Bool, widgets: Int) {
+        let engaged = Set(events.lazy.filter { labels.engages($0, servedAt: served) }.map(\.itemId))
         return (!engaged.isEmpty, engaged.count)
     }
 }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import LineupCore
+import LineupAnalysis
 import LineupEngine
 import LineupSQLite
 import LineupSimulator
-import Synchronization
 
 /// The layout bandit learning on the demo world: every simulated session asks
 /// `Engine.rank` for its dashboard, is shown in the layout the bandit chose, and the
@@ -42,15 +42,16 @@ struct DemoBandit: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("bandit.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let clock = Mutex(start)
+        let clock = DemoClock(start)
         var configuration = Engine.Configuration()
         configuration.maxClockSkew = 86_400
-        configuration.impressionLog.flushInterval = .seconds(3_600)
         configuration.layouts.seed = world.seed
         configuration.layouts.minimumSegmentEvidence = minSegmentEvidence
-        let engine = Engine(
-            configuration: configuration, store: try SQLiteStore(configuration: .init(path: path, synchronous: .normal)),
-            now: { clock.withLock { $0 } })
+        let runtime = Runtime(
+            store: try SQLiteStore(configuration: .init(path: path, synchronous: .normal)), engine: configuration,
+            analysis: Analysis.Configuration(layouts: configuration.layouts, schema: OnlineFeatures.schema), modelsDirectory: nil,
+            now: { clock.now })
+        let engine = runtime.engine
         try await world.load(simulator, into: engine, clock: clock)
         _ = try await engine.putLayouts(
             surface: surface, LayoutTaste.layouts.map { LayoutDraft(id: $0.id, name: $0.name, params: $0.params) })
@@ -58,50 +59,37 @@ struct DemoBandit: AsyncParsableCommand {
             "demo-bandit: \(simulator.users.count) users, layouts \(LayoutTaste.layouts.map(\.id).joined(separator: ", ")) "
                 + "on surface \(surface); segments by device and role")
 
-        let itemsById = Dictionary(uniqueKeysWithValues: simulator.items.map { ($0.id, $0) })
-        var controls: [String: UserControls] = [:]
+        let rewardTypes = configuration.layouts.rewardTypes
         var week = Tally(), total = Tally()
         var lastSettled = start
         Console.line("days     sessions  best layout shown  sessions engaged")
-        for day in 0..<world.days {
-            for session in simulator.sessions(onDay: day) {
-                clock.withLock { $0 = session.start }
+        var serving = DemoServing(simulator: simulator, engine: engine, clock: clock)
+        try await serving.serve(
+            days: 0..<world.days, surface: surface,
+            beforeRank: { session in
                 // Windows close and the policy redraws every simulated ten minutes, as `serve`
                 // settles every few seconds.
                 if session.start.timeIntervalSince(lastSettled) >= 600 {
                     try await engine.settleLayouts()
                     lastSettled = session.start
                 }
-                let ranking = try await engine.rank(
-                    RankRequest(
-                        userId: session.user.id, surface: surface, candidates: session.candidates.map(\.id),
-                        k: session.capacity, context: ["device": session.device]))
-                let shown = ranking.items.compactMap { itemsById[$0.itemId] }
-                guard !shown.isEmpty, let layout = ranking.layout else { continue }
-                var userControls = controls[session.user.id] ?? UserControls()
-                let events = simulator.simulate(
-                    session, shown: shown, requestId: ranking.requestId, layout: layout.arm, controls: &userControls)
-                controls[session.user.id] = userControls
-                let engaged = events.contains { [.open, .click, .drilldown, .export, .pin].contains($0.type) }
-                let best = layout.arm == LayoutTaste.best(device: session.device, role: session.user.role)
-                week.add(best: best, engaged: engaged)
-                total.add(best: best, engaged: engaged)
-                if let last = events.last?.timestamp { clock.withLock { $0 = max($0, last) } }
-                // The decision is logged before its events arrive, as in production.
-                await engine.impressions.flush()
-                for chunk in events.chunked(by: engine.configuration.maxBatchSize) {
-                    _ = try await engine.ingest(chunk.map(EventDraft.init))
-                }
-            }
-            if (day + 1) % 7 == 0 || day + 1 == world.days {
+            },
+            progress: { day in
                 Console.line(
                     "\(String(format: "%2d", day - (day % 7) + 1))–\(String(format: "%-2d", day + 1))    "
                         + "\(String(week.sessions).padding(toLength: 10, withPad: " ", startingAt: 0))"
                         + "\(String(format: "%-19.3f", week.bestShare))\(String(format: "%.3f", week.engagedShare))")
                 week = Tally()
             }
+        ) { served in
+            guard let layout = served.ranking.layout else { return }
+            // A session is rewarded when one of the layout reward events happens.
+            let engaged = served.events.contains { rewardTypes.contains($0.type) }
+            let best = layout.arm == LayoutTaste.best(device: served.session.device, role: served.session.user.role)
+            week.add(best: best, engaged: engaged)
+            total.add(best: best, engaged: engaged)
         }
-        clock.withLock { $0 = $0.addingTimeInterval(configuration.layouts.window + configuration.maxClockSkew + 1) }
+        clock.set(clock.now.addingTimeInterval(configuration.layouts.window + configuration.maxClockSkew + 1))
         await engine.impressions.flush()
         try await engine.settleLayouts()
         Console.line(
@@ -125,9 +113,8 @@ struct DemoBandit: AsyncParsableCommand {
                     + favourite.arm.padding(toLength: 20, withPad: " ", startingAt: 0)
                     + String(format: "%.3f", favourite.probabilityBest))
         }
-        let evaluations = try await engine.evaluateLayouts(.init(surface: surface))
+        let evaluations = try await runtime.analysis.evaluateLayouts(.init(surface: surface))
         for evaluation in evaluations { Console.line("\n" + LayoutReport(evaluation: evaluation).text) }
-        await engine.impressions.close()
         Console.line("\ndemo-bandit: log in \(path) (lineup eval --layouts --database \(path))")
     }
 

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import LineupCore
+import LineupAnalysis
 import LineupEngine
+import LineupModels
 import LineupSQLite
 import LineupSimulator
 import LineupStore
-import Synchronization
 
 /// The learning loop on the demo world, end to end: serve simulated days with the fallback
 /// order, log them, train a model on the impression log by running `lineup train`, then serve the held-out days after three times from the same
@@ -22,7 +23,8 @@ struct DemoLoop: AsyncParsableCommand {
             times from the same state: by popularity, by the fallback order (retrieval blended \
             with popularity) and by the trained model, each with the same simulated users and \
             the same random draws. Reported per ranker on those held-out days: engagement \
-            rate (engaged shown widgets / shown widgets), NDCG@5 from the impression log as \
+            rate (shown widgets with a positive label / shown widgets, as `lineup eval` \
+            counts them), NDCG@5 from the impression log as \
             `lineup eval` computes it, and true NDCG@5 (the simulator's engagement \
             probabilities as gains, against the best order of the session's candidates). \
             Databases go to --out.
@@ -73,25 +75,25 @@ struct DemoLoop: AsyncParsableCommand {
                 try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: models).appendingPathComponent(file).path)
             }
         }
-        let clock = Mutex(configuration.start)
+        let clock = DemoClock(configuration.start)
         var engineConfiguration = Engine.Configuration()
         engineConfiguration.maxClockSkew = 86_400
-        engineConfiguration.modelsDirectory = models
-        engineConfiguration.impressionLog.flushInterval = .seconds(3_600)
+        let analysisConfiguration = Analysis.Configuration(schema: OnlineFeatures.schema)
         func database(_ name: String) -> String {
             let path = directory.appendingPathComponent("\(name).sqlite").path
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             return path
         }
-        let store = try SQLiteStore(configuration: .init(path: database("trained-on"), synchronous: .normal))
-        let engine = Engine(configuration: engineConfiguration, store: store, now: { clock.withLock { $0 } })
-        try await world.load(simulator, into: engine, clock: clock)
+        func runtime(_ path: String) throws -> Runtime {
+            Runtime(
+                store: try SQLiteStore(configuration: .init(path: path, synchronous: .normal)), engine: engineConfiguration,
+                analysis: analysisConfiguration, modelsDirectory: models, now: { clock.now })
+        }
+        let trainedOn = try runtime(database("trained-on"))
+        try await world.load(simulator, into: trainedOn.engine, clock: clock)
         let started = Date()
-        var controls: [String: UserControls] = [:]
-        let history = try await serve(
-            simulator, days: 0..<trainDays, engine: engine, ranker: .fallback, clock: clock, controls: &controls,
-            label: "fallback order", started: started)
-        await engine.impressions.flush()
+        var serving = DemoServing(simulator: simulator, engine: trainedOn.engine, clock: clock)
+        let history = try await serve(&serving, days: 0..<trainDays, ranker: .fallback, label: "fallback order", started: started)
 
         let trainedFrom = configuration.start
         let trainedTo = configuration.start.addingTimeInterval(Double(trainDays) * 86_400)
@@ -100,41 +102,42 @@ struct DemoLoop: AsyncParsableCommand {
             database: directory.appendingPathComponent("trained-on.sqlite").path, from: trainedFrom, to: trainedTo,
             splitAt: splitAt)
         let snapshot = database("after-training")
-        try await store.copy(to: snapshot)
+        try await trainedOn.store.copy(to: snapshot)
 
         var arms: [ModelCard.LoopReport.Arm] = []
         for (name, ranker) in [("popularity", Ranking.Ranker.popularity), ("retrieval", .fallback), ("two_stage", .twoStage)] {
             let path = database("held-out-\(name)")
             try FileManager.default.copyItem(atPath: snapshot, toPath: path)
-            clock.withLock { $0 = configuration.start.addingTimeInterval(Double(trainDays) * 86_400) }
-            let armStore = try SQLiteStore(configuration: .init(path: path, synchronous: .normal))
-            let armEngine = Engine(configuration: engineConfiguration, store: armStore, now: { clock.withLock { $0 } })
-            try await armEngine.warmUp()
-            armEngine.loadModels()
-            if ranker == .twoStage { try armEngine.activate(version: card.version) }
-            var armControls = controls
-            let served = try await serve(
-                simulator, days: trainDays..<days, engine: armEngine, ranker: ranker, clock: clock, controls: &armControls,
-                label: name, started: started)
+            clock.set(configuration.start.addingTimeInterval(Double(trainDays) * 86_400))
+            let arm = try runtime(path)
+            try await arm.engine.warmUp()
+            arm.models.load(activating: nil)
+            if ranker == .twoStage { try arm.models.activate(version: card.version) }
+            var armServing = DemoServing(simulator: simulator, engine: arm.engine, clock: clock)
+            armServing.controls = serving.controls
+            let served = try await serve(&armServing, days: trainDays..<days, ranker: ranker, label: name, started: started)
             let window = ImpressionQuery(
                 from: configuration.start.addingTimeInterval(Double(trainDays) * 86_400),
                 to: configuration.start.addingTimeInterval(Double(days) * 86_400 + 86_400))
-            let logged = try await armEngine.evaluate(window, cutoffs: [5])
-            await armEngine.impressions.close()
+            let logged = try await arm.analysis.evaluate(window, cutoffs: [5])
+            let engagementRate = served.shown > 0 ? Double(served.engaged) / Double(served.shown) : 0
+            if logged.overall.impressions != served.shown || logged.overall.engagementRate.map({ abs($0 - engagementRate) > 1e-12 }) ?? true {
+                Console.line(
+                    "demo-loop: \(name): THE LOG DISAGREES: \(logged.overall.impressions) widgets, engagement rate "
+                        + "\(logged.overall.engagementRate.map { String($0) } ?? "none") against \(served.shown) and \(engagementRate) served")
+            }
             arms.append(
                 ModelCard.LoopReport.Arm(
-                    name: name, sessions: served.sessions,
-                    engagementRate: served.shown > 0 ? Double(served.engaged) / Double(served.shown) : 0,
+                    name: name, sessions: served.sessions, engagementRate: engagementRate,
                     loggedNdcg5: logged.overall.cutoffs.first?.ndcg,
                     trueNdcg5: served.sessions > 0 ? served.trueNDCGSum / Double(served.sessions) : 0))
         }
-        await engine.impressions.close()
         card.loop = ModelCard.LoopReport(
             description: "Days 1–\(trainDays) of the demo world (seed \(world.seed), \(world.items) widgets, \(world.users) users) served by "
                 + "the fallback order and logged (\(history.sessions) sessions); the model trained on that log; days "
                 + "\(trainDays + 1)–\(days) then served by each ranker from the same state, with the same users and draws.",
             heldOutDays: days - trainDays, arms: arms)
-        try engine.writeCard(card)
+        try trainedOn.models.writeCard(card)
 
         Console.line("demo-loop: held-out days \(trainDays + 1)–\(days), \(arms.first?.sessions ?? 0) sessions per ranker")
         Console.line("ranker       engagement rate   logged NDCG@5   true NDCG@5")
@@ -182,41 +185,29 @@ struct DemoLoop: AsyncParsableCommand {
         }
     }
 
-    /// Serves `days` of planned sessions through `engine` with `ranker`, feeds the simulated
-    /// reactions back as events carrying the request id, and counts what happened.
+    /// Serves `days` with `ranker` and counts what happened: engaged widgets are those the
+    /// label policy gives a positive label, as `lineup eval` counts them in the log.
     private func serve(
-        _ simulator: Simulator, days: Range<Int>, engine: Engine, ranker: Ranking.Ranker, clock: borrowing Mutex<Date>,
-        controls: inout [String: UserControls], label: String, started: Date
+        _ serving: inout DemoServing, days: Range<Int>, ranker: Ranking.Ranker, label: String, started: Date
     ) async throws -> Served {
-        let itemsById = Dictionary(uniqueKeysWithValues: simulator.items.map { ($0.id, $0) })
+        let labels = LabelPolicy()
         var served = Served()
-        for day in days {
-            for session in simulator.sessions(onDay: day) {
-                clock.withLock { $0 = session.start }
-                let ranking = try await engine.rank(
-                    RankRequest(
-                        userId: session.user.id, surface: session.dashboard.id, candidates: session.candidates.map(\.id),
-                        k: session.capacity, context: ["device": session.device], ranker: ranker))
-                let shown = ranking.items.compactMap { itemsById[$0.itemId] }
-                guard !shown.isEmpty else { continue }
-                var userControls = controls[session.user.id] ?? UserControls()
-                let events = simulator.simulate(session, shown: shown, requestId: ranking.requestId, controls: &userControls)
-                controls[session.user.id] = userControls
-                served.sessions += 1
-                served.shown += shown.count
-                let engagedIds = Set(events.filter { [.open, .click, .drilldown, .export, .pin].contains($0.type) }.map(\.itemId))
-                served.engaged += shown.filter { engagedIds.contains($0.id) }.count
-                served.trueNDCGSum += Self.trueNDCG(shown: shown, candidates: session.candidates, user: session.user, in: simulator)
-                if let last = events.last?.timestamp { clock.withLock { $0 = max($0, last) } }
-                for chunk in events.chunked(by: engine.configuration.maxBatchSize) {
-                    _ = try await engine.ingest(chunk.map(EventDraft.init))
-                }
-            }
-            if (day + 1) % 7 == 0 || day + 1 == days.upperBound {
+        let simulator = serving.simulator
+        try await serving.serve(
+            days: days, ranker: ranker,
+            progress: { day in
                 Console.line(
                     "demo-loop: \(label), day \(day + 1), \(served.sessions) sessions served "
                         + "(\(String(format: "%.0f", Date().timeIntervalSince(started))) s)")
             }
+        ) { session in
+            served.sessions += 1
+            served.shown += session.shown.count
+            served.engaged += session.shown.filter {
+                labels.label(of: $0.id, servedAt: session.session.start, events: session.events).grade > 0
+            }.count
+            served.trueNDCGSum += Self.trueNDCG(
+                shown: session.shown, candidates: session.session.candidates, user: session.session.user, in: simulator)
         }
         return served
     }

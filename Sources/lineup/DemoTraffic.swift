@@ -126,7 +126,7 @@ struct DemoTraffic: AsyncParsableCommand {
         }
 
         func post(events: [Event]) async throws {
-            let now = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            let now = RFC3339.string(Date())
             let body: [String: Any] = [
                 "events": events.map { event -> [String: Any] in
                     var entry: [String: Any] = [

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LineupEngine
 import LineupSimulator
-import Synchronization
 
 /// The demo world the training commands serve: its size, its seed and where its days split
 /// between training and what comes after.
@@ -43,11 +42,11 @@ struct DemoWorldOptions: ParsableArguments {
     /// The live demo (`serve --demo`) imports its widgets when it starts, after the simulated
     /// history, so their age is 0 there; importing them at the window's end here gives the
     /// logged rows the same age, instead of an age that stands in for the simulated day.
-    func load(_ simulator: Simulator, into engine: Engine, clock: borrowing Mutex<Date>) async throws {
+    func load(_ simulator: Simulator, into engine: Engine, clock: DemoClock) async throws {
         let start = simulator.configuration.start
-        clock.withLock { $0 = start.addingTimeInterval(Double(days) * 86_400) }
+        clock.set(start.addingTimeInterval(Double(days) * 86_400))
         _ = try await engine.importItems(simulator.items.map(ItemDraft.init))
-        clock.withLock { $0 = start }
+        clock.set(start)
         for chunk in simulator.users.chunked(by: engine.configuration.maxBatchSize) {
             _ = try await engine.importUsers(chunk.map(UserDraft.init))
         }

@@ -1,3 +1,4 @@
+import LineupCore
 import LineupStore
 
 /// An impression store that keeps nothing: `bench rank --discard-impressions`.

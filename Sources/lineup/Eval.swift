@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
-import LineupEngine
+import LineupAnalysis
 import LineupEvaluation
 import LineupRanking
-import LineupSQLite
 import LineupStore
 
 /// Offline evaluation of what Lineup served, from the impression log or an exported file,
@@ -67,11 +66,8 @@ struct Eval: AsyncParsableCommand {
                 overall: try EvaluationFile(path: input).summary(cutoffs: cutoffs), byDay: [:], byRanker: [:], byVariant: [:],
                 replay: nil)
         } else {
-            let settings = try options.settings()
+            let runtime = try Runtime(settings: try options.settings(), existing: true)
             let query = try filter.query()
-            guard FileManager.default.fileExists(atPath: settings.database) else {
-                throw ValidationError("no database at \(settings.database) (--database, or database in the config)")
-            }
             let forest = try model.map { path in
                 do {
                     return try Forest(contentsOf: URL(fileURLWithPath: path))
@@ -79,15 +75,13 @@ struct Eval: AsyncParsableCommand {
                     throw ValidationError("--model \(path): \(error)")
                 }
             }
-            let engine = Engine(configuration: settings.engine, store: try SQLiteStore(configuration: settings.store))
-            evaluation = try await engine.evaluate(query, cutoffs: cutoffs, replay: forest.map { (model!, $0) })
+            evaluation = try await runtime.analysis.evaluate(query, cutoffs: cutoffs, replay: forest.map { (model!, $0) })
             if html != nil {
                 // The HTML report gets a page section per experiment that served in the window.
-                try await engine.loadExperiments()
                 let served = Set(evaluation.byVariant.keys)
-                for (experiment, _) in engine.experiments()
+                for experiment in try await runtime.store.experiments()
                 where query.experiment.map({ $0 == experiment.id }) ?? experiment.variants.contains(where: { served.contains($0.id) }) {
-                    experiments.append(try await engine.analyzeExperiment(id: experiment.id))
+                    experiments.append(try await runtime.analysis.analyzeExperiment(id: experiment.id))
                 }
             }
         }
@@ -110,13 +104,8 @@ struct Eval: AsyncParsableCommand {
     }
 
     private func evaluateLayouts() async throws {
-        let settings = try options.settings()
-        guard FileManager.default.fileExists(atPath: settings.database) else {
-            throw ValidationError("no database at \(settings.database) (--database, or database in the config)")
-        }
-        let engine = Engine(configuration: settings.engine, store: try SQLiteStore(configuration: settings.store))
-        try await engine.loadLayouts()
-        let evaluations = try await engine.evaluateLayouts(try filter.query())
+        let runtime = try Runtime(settings: try options.settings(), existing: true)
+        let evaluations = try await runtime.analysis.evaluateLayouts(try filter.query())
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

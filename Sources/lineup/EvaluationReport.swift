@@ -1,5 +1,5 @@
 import Foundation
-import LineupEngine
+import LineupAnalysis
 import LineupEvaluation
 
 /// `lineup eval`'s tables for people.

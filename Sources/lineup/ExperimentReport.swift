@@ -1,5 +1,5 @@
 import Foundation
-import LineupEngine
+import LineupAnalysis
 import LineupStatistics
 
 /// `lineup ab` as tables, and as an HTML page: per-variant rates with interval bars, the

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LineupEngine
-import LineupSQLite
 import LineupStore
 import Synchronization
 
@@ -36,10 +35,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.settings()
         let query = try filter.query()
-        guard FileManager.default.fileExists(atPath: settings.database) else {
-            throw ValidationError("no database at \(settings.database) (--database, or database in the config)")
-        }
-        let store = try SQLiteStore(configuration: settings.store)
+        let store = try Runtime(settings: settings, existing: true).store
         let output: FileHandle
         if let out {
             guard FileManager.default.createFile(atPath: out, contents: nil) else {
@@ -51,7 +47,7 @@ struct Export: AsyncParsableCommand {
         }
         let writer = Mutex(ExportWriter(format: format == .csv ? .csv : .jsonl, names: OnlineFeatures.schema.names, output: output))
         writer.withLock { $0.header() }
-        try await store.scanImpressions(query, labels: settings.engine.labels, features: true) { labeled in
+        try await store.scanImpressions(query, labels: settings.labels, features: true) { labeled in
             writer.withLock { $0.write(labeled) }
         }
         let lines = writer.withLock { writer in

@@ -1,4 +1,5 @@
 import Foundation
+import LineupCore
 import LineupStore
 
 /// Formats labeled impressions as JSON lines or CSV and writes them in 256 KB chunks.
@@ -31,7 +32,7 @@ struct ExportWriter {
 
     mutating func write(_ labeled: LabeledImpression) {
         let impression = labeled.impression
-        let time = impression.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let time = RFC3339.string(impression.time)
         for (index, item) in impression.items.enumerated() {
             let values: [Value] = [
                 .text(impression.requestId), .text(time), .text(impression.userId), .text(impression.surface),
@@ -95,19 +96,7 @@ struct ExportWriter {
         }
 
         static func quoted(_ text: String) -> String {
-            var result = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": result += "\\\""
-                case "\\": result += "\\\\"
-                case "\n": result += "\\n"
-                case "\r": result += "\\r"
-                case "\t": result += "\\t"
-                case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-                default: result.unicodeScalars.append(scalar)
-                }
-            }
-            return result + "\""
+            JSONString.quoted(text)
         }
 
         static func csvField(_ text: String) -> String {

@@ -1,5 +1,5 @@
 import Foundation
-import LineupEngine
+import LineupAnalysis
 import LineupEvaluation
 
 /// `lineup eval --html`: one self-contained page (inline CSS and SVG, no script, no

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LineupCore
 import LineupStore
 
 /// The flags that pick a window and a slice of the impression log.
@@ -38,10 +39,9 @@ struct ImpressionFilterOptions: ParsableArguments {
         return query
     }
 
-    /// A day (midnight UTC) or an ISO 8601 instant.
+    /// A day (midnight UTC) or an RFC 3339 date-time, fractional seconds or not.
     static func date(_ text: String, flag: String) throws -> Date {
-        if let instant = try? Date(text, strategy: .iso8601) { return instant }
-        if let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return day }
+        if let date = RFC3339.parse(dayOrDateTime: text) { return date }
         throw ValidationError("\(flag) must be a day like 2026-11-01 or an instant like 2026-11-01T08:00:00Z, not \(text)")
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import LineupEngine
+import LineupAnalysis
 
 /// `lineup eval --layouts` as tables.
 struct LayoutReport {

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
-import LineupEngine
 import LineupRetrieval
 import LineupSQLite
 import LineupServer
@@ -35,10 +33,17 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.settings(extra: [("host", host), ("port", port.map(String.init))])
         let logger = LogBootstrap.run(level: settings.logLevel, label: "lineup")
-        let store = try SQLiteStore(configuration: settings.store)
-        let engine = Engine(configuration: settings.engine, store: store, logger: logger)
+        let runtime = try Runtime(settings: settings, checkpoints: .background, logger: logger)
+        let engine = runtime.engine
+        let server = Server(configuration: settings.server, engine: engine, analysis: runtime.analysis, logger: logger)
+        do {
+            try server.validate()
+        } catch {
+            // A refused configuration is a usage error (exit 64), found before any work.
+            throw ValidationError(error.description)
+        }
         if demo {
-            let statistics = try await store.statistics()
+            let statistics = try await runtime.store.statistics()
             if statistics.items == 0 {
                 try await DemoLoader(engine: engine, seed: seed).load()
             } else {
@@ -48,44 +53,24 @@ struct Serve: AsyncParsableCommand {
         BLASLibrary.useOneThreadPerCall()
         logger.info("BLAS: \(BLASLibrary.name) (\(BLASLibrary.path)), one thread per call")
         try await engine.warmUp()
-        engine.loadModels()
-        if let model = engine.activeModel {
+        runtime.models.load(activating: settings.activeVersion)
+        if let model = runtime.models.active {
             Console.line("stage 2: model \(model.version) (\(model.forest.trees.count) trees)")
         } else {
             Console.line("stage 2: no model active (\(settings.modelsDirectory)/\(settings.activeModel).json); serving the fallback order")
         }
-        let server = Server(configuration: settings.server, engine: engine, logger: logger)
-        let application = try Self.application(of: server)
+        // The store's own upkeep runs in the server's service group, stopped after the
+        // impression log's last write.
+        let store = runtime.store
+        let checkpointer = PeriodicService("sqlite checkpointer", every: SQLiteStore.checkpointInterval) { await store.checkpoint() }
         Console.line("Lineup serving \(settings.database) on http://\(settings.host):\(settings.port)")
-        let schedule: Task<Void, Never>? = settings.retrainIntervalMinutes > 0
-            ? Task.detached(priority: .background) { [training = server.training] in
-                await training.runSchedule(
-                    every: .seconds(settings.retrainIntervalMinutes * 60), window: settings.retrainWindowDays * 86_400,
-                    base: TrainingSpecification())
-            }
-            : nil
-        if schedule != nil {
+        if settings.retrainIntervalMinutes > 0 {
             Console.line(
                 "retraining every \(settings.retrainIntervalMinutes) min on the last \(settings.retrainWindowDays) days of the log")
         }
-        // Layout rewards: windows close and the bandit redraws from the new evidence.
-        let settling = Task.detached(priority: .utility) { await engine.runLayoutSettling(every: .seconds(5)) }
-        defer {
-            schedule?.cancel()
-            settling.cancel()
-        }
-        try await application.runService()
-        // The server has stopped and its requests are done: write what the log still holds.
-        await engine.impressions.close()
+        // SIGTERM or SIGINT: the server stops taking requests and finishes those it has, then
+        // the services stop in order, the impression log writing what the last requests left.
+        try await server.run(maintenance: [checkpointer])
         Console.line("Lineup stopped; impression log written")
-    }
-
-    /// The application, with a refused configuration reported as a usage error (exit 64).
-    private static func application(of server: Server) throws -> some ApplicationProtocol {
-        do {
-            return try server.makeApplication()
-        } catch let error as Server.Error {
-            throw ValidationError(error.description)
-        }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LineupCore
-import LineupServer
 
 /// The flags every command that opens the store shares. Flags override the environment,
 /// which overrides the config file.

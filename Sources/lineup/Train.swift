@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import LineupAnalysis
 import LineupEngine
+import LineupModels
 import LineupRanking
-import LineupSQLite
 import LineupTraining
 
 /// Trains boosted trees and writes them as XGBoost JSON with a model card: by default from
@@ -96,9 +97,7 @@ struct Train: AsyncParsableCommand {
 
     private func trainFromLog() async throws {
         let settings = try options.settings()
-        guard FileManager.default.fileExists(atPath: settings.database) else {
-            throw ValidationError("no database at \(settings.database) (--database, or database in the config)")
-        }
+        let runtime = try Runtime(settings: settings, existing: true)
         var specification = TrainingSpecification()
         specification.from = try from.map { try ImpressionFilterOptions.date($0, flag: "--from") }
         specification.to = try to.map { try ImpressionFilterOptions.date($0, flag: "--to") }
@@ -106,18 +105,20 @@ struct Train: AsyncParsableCommand {
         specification.validationShare = validationShare
         specification.version = version
         specification.trainer = try trainer.configuration(base: specification.trainer, ranking: true)
-        let engine = Engine(configuration: settings.engine, store: try SQLiteStore(configuration: settings.store))
-        engine.loadModels()
+        // The new model is judged against the one that would be serving.
+        runtime.models.load(activating: settings.activeVersion)
         let total = specification.trainer.rounds, every = reportEvery
         let objective = specification.trainer.objective, cutoff = specification.trainer.cutoff
         let card: ModelCard
         do {
-            card = try await engine.train(specification) { round in
+            card = try await runtime.analysis.train(specification) { round in
                 if round.round % every == 0 || round.round == 1 {
                     Console.line(Self.progress(round, of: total, objective: objective, cutoff: cutoff))
                 }
             }
-        } catch let error as EngineError {
+        } catch let error as AnalysisError {
+            throw ValidationError("\(error)")
+        } catch let error as ModelError {
             throw ValidationError("\(error)")
         }
         let window = card.data

@@ -76,22 +76,4 @@ import Testing
         let nothing = OffPolicyEstimate([LoggedDecision(propensity: 0.5, reward: 1, target: 0)])
         #expect(nothing.snips == 0 && nothing.snipsLower == 0 && nothing.snipsUpper == 1 && nothing.effectiveSampleSize == 0)
     }
-
-    @Test func wilsonIntervals() {
-        let z = 1.959963984540054
-        for (successes, trials) in [(3.0, 10.0), (50.0, 100.0), (1.0, 400.0), (399.0, 400.0)] {
-            let interval = RateInterval(successes: successes, trials: trials)
-            let p = successes / trials
-            let centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-            let half = z / (1 + z * z / trials) * (p * (1 - p) / trials + z * z / (4 * trials * trials)).squareRoot()
-            #expect(interval.rate == p)
-            #expect(abs(interval.lower - (centre - half)) < 1e-12 && abs(interval.upper - (centre + half)) < 1e-12)
-        }
-        #expect(RateInterval(successes: 0, trials: 0) == RateInterval(successes: 0, trials: 0))
-        let none = RateInterval(successes: 0, trials: 0)
-        #expect(none.rate == 0 && none.lower == 0 && none.upper == 1)
-        let zero = RateInterval(successes: 0, trials: 20), all = RateInterval(successes: 20, trials: 20)
-        #expect(zero.lower == 0 && zero.upper > 0 && zero.upper < 0.2)
-        #expect(all.upper == 1 && all.lower > 0.8)
-    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LineupCore
 import LineupEngine
+import LineupModels
 import LineupRanking
 import LineupSQLite
 import LineupStore
@@ -10,11 +11,10 @@ import Testing
 @Suite struct ImpressionLogTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func engine(flushInterval: Duration = .seconds(3_600)) async throws -> (Engine, SQLiteStore) {
+    func engine() async throws -> (Engine, SQLiteStore) {
         let fixed = now
         let store = try SQLiteStore()
-        var configuration = Engine.Configuration(embeddingDimension: 2)
-        configuration.impressionLog.flushInterval = flushInterval
+        let configuration = Engine.Configuration(embeddingDimension: 2)
         let engine = Engine(configuration: configuration, store: store, now: { fixed })
         _ = try await engine.importItems([
             ItemDraft(id: "a", title: "Revenue", type: "kpi", embedding: [1, 0]),
@@ -40,14 +40,14 @@ import Testing
                         defaultLeft: [true, false, false], cover: [2, 1, 1])
         let forest = try Forest(
             objective: .binaryLogistic, featureCount: names.count, featureNames: names, baseScore: 0.5, trees: [tree])
-        return try RankingModel(version: "tiny", forest: forest)
+        return try RankingModel(version: "tiny", forest: forest, schema: OnlineFeatures.schema)
     }
 
     @Test func everyResponseIsLoggedAsServedOnceFlushed() async throws {
         let (engine, store) = try await engine()
-        engine.activate(try model())
+        engine.models.activate(try model())
         let ranking = try await engine.rank(RankRequest(userId: "u", surface: "home", k: 2, context: ["device": "mobile"]))
-        engine.activate(nil)
+        engine.models.activate(nil)
         let fallback = try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3))
         // Nothing reaches the store on the request path.
         #expect(try await logged(store).isEmpty)
@@ -74,22 +74,16 @@ import Testing
         #expect(engine.impressions.pendingCount == 0)
     }
 
-    @Test func thePeriodicWriteNeedsNoFlushCall() async throws {
-        let (engine, store) = try await engine(flushInterval: .milliseconds(20))
-        _ = try await engine.rank(RankRequest(userId: "u", surface: "home"))
-        var waited = 0
-        while try await logged(store).isEmpty && waited < 200 {
-            try await Task.sleep(for: .milliseconds(10))
-            waited += 1
-        }
-        #expect(try await logged(store).count == 1)
-    }
-
-    @Test func closeWritesWhatIsLeft() async throws {
+    @Test func aFlushWritesEverythingBufferedOnce() async throws {
         let (engine, store) = try await engine()
         for _ in 0..<5 { _ = try await engine.rank(RankRequest(userId: "u", surface: "home")) }
-        await engine.impressions.close()
+        // Flushes that overlap write each response once, in order.
+        async let first: Void = engine.impressions.flush()
+        async let second: Void = engine.impressions.flush()
+        _ = await (first, second)
+        await engine.impressions.flush()
         #expect(try await logged(store).count == 5)
+        #expect(engine.impressions.pendingCount == 0)
     }
 
     @Test func erasureAlsoRemovesResponsesStillBuffered() async throws {

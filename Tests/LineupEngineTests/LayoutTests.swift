@@ -183,7 +183,7 @@ import Testing
             try await harness.engine.settleLayouts()
             _ = try await harness.engine.setFrozen(surface: "home", true)
             before = try harness.engine.banditState(surface: "home")
-            await harness.engine.impressions.close()
+            await harness.engine.impressions.flush()
         }
         let after = try await harness(path: path)
         after.advance(3_600)
@@ -233,8 +233,8 @@ import Testing
         #expect(successes(counts) == 60)
         #expect(failures(counts) == 60)
         let stored = try await harness.store.armEvidence().filter { $0.segment.isEmpty }
-        #expect(stored.map(\.evidence.successes).reduce(0, +) == 60)
-        #expect(stored.map(\.evidence.failures).reduce(0, +) == 60)
+        #expect(stored.map(\.successes).reduce(0, +) == 60)
+        #expect(stored.map(\.failures).reduce(0, +) == 60)
     }
 
     /// Serves `count` requests and rewards each with the probability of its arm.
@@ -286,28 +286,5 @@ import Testing
         #expect(state.segments[1].ownEvidence)
         #expect(try await harness.rank(device: "mobile").layout?.evidenceSegment == "device=mobile,role=")
         #expect(try await harness.rank(device: "tablet").layout?.evidenceSegment == "")
-    }
-
-    @Test func offPolicyEstimatesOnUniformlyLoggedDataRecoverEachArmsRate() async throws {
-        let harness = try await harness()
-        _ = try await harness.engine.putLayouts(surface: "home", arms("grid", "list", "compact"))
-        let rates = ["grid": 0.2, "list": 0.5, "compact": 0.35]
-        // Settled only at the end, the policy stays at its prior: uniform logging.
-        try await serve(harness, 3_000, rates: rates, seed: 4, settleEvery: 1_000_000)
-        let evaluation = try #require(try await harness.engine.evaluateLayouts(.init(surface: "home")).first)
-        #expect(evaluation.decisions == 3_000 && evaluation.pending == 0)
-        for (arm, rate) in rates {
-            let estimate = try #require(evaluation.policies.first { $0.policy == "always:\(arm)" }?.estimate)
-            #expect(estimate.ipsLower <= rate && rate <= estimate.ipsUpper, "IPS of \(arm): \(estimate)")
-            #expect(estimate.snipsLower <= rate && rate <= estimate.snipsUpper, "SNIPS of \(arm): \(estimate)")
-            let logged = try #require(evaluation.arms.first { $0.arm == arm })
-            #expect(logged.rewardRate.lower <= rate && rate <= logged.rewardRate.upper)
-        }
-        let uniform = try #require(evaluation.policies.first { $0.policy == "uniform" }?.estimate)
-        let mean = rates.values.reduce(0, +) / 3
-        #expect(uniform.snipsLower <= mean && mean <= uniform.snipsUpper)
-        // Greedy today is always `list`.
-        let greedy = try #require(evaluation.policies.first { $0.policy == "greedy" }?.estimate)
-        #expect(greedy.snipsLower <= 0.5 && 0.5 <= greedy.snipsUpper)
     }
 }

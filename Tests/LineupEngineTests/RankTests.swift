@@ -1,6 +1,7 @@
 import Foundation
 import LineupCore
 import LineupEngine
+import LineupModels
 import LineupRanking
 import LineupSQLite
 import Testing
@@ -101,12 +102,12 @@ import Testing
             defaultLeft: [true, false, false], cover: [10, 8, 2])
         let forest = try Forest(
             objective: .binaryLogistic, featureCount: schema.count, featureNames: schema.names, baseScore: 0.5, trees: [tree])
-        return try RankingModel(version: "opened-v1", forest: forest)
+        return try RankingModel(version: "opened-v1", forest: forest, schema: schema)
     }
 
     @Test func anActiveModelReordersAndExplains() async throws {
         let engine = try await world()
-        engine.activate(try openedModel())
+        engine.models.activate(try openedModel())
         let ranking = try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3, explain: true))
         #expect(ranking.ranker == .twoStage)
         #expect(ranking.modelVersion == "opened-v1")
@@ -116,20 +117,20 @@ import Testing
         #expect(first.contributions?.first?.feature == "user_opens_7d")
         #expect(first.reason == "Because you opened this yesterday")
         #expect(ranking.items[1].reason == "Because you opened Revenue by region yesterday", "a is nearest to b")
-        engine.activate(nil)
+        engine.models.activate(nil)
         #expect(try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3)).ranker == .fallback)
     }
 
     /// Experiments and the demo loop ask for a ranker; without a model, two-stage falls back.
     @Test func aRequestedRankerServes() async throws {
         let engine = try await world()
-        engine.activate(try openedModel())
+        engine.models.activate(try openedModel())
         let fallback = try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3, ranker: .fallback))
         #expect(fallback.ranker == .fallback && fallback.modelVersion == nil)
         let popularity = try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3, ranker: .popularity))
         #expect(popularity.ranker == .popularity)
         #expect(try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3, ranker: .twoStage)).ranker == .twoStage)
-        engine.activate(nil)
+        engine.models.activate(nil)
         #expect(try await engine.rank(RankRequest(userId: "u", surface: "home", k: 3, ranker: .twoStage)).ranker == .fallback)
     }
 
@@ -140,9 +141,9 @@ import Testing
         let forest = try Forest(
             objective: .binaryLogistic, featureCount: schema.count, featureNames: names, baseScore: 0.5, trees: [])
         #expect {
-            _ = try RankingModel(version: "old", forest: forest)
+            _ = try RankingModel(version: "old", forest: forest, schema: schema)
         } throws: { error in
-            guard case .modelRejected(let version, let reason)? = error as? EngineError else { return false }
+            guard case .rejected(let version, let reason)? = error as? ModelError else { return false }
             return version == "old" && reason.contains("retrieval_score") && reason.contains("cosine")
         }
     }
@@ -172,7 +173,7 @@ import Testing
         let model = try openedModel()
         try await withThrowingTaskGroup(of: Ranking.Ranker.self) { group in
             group.addTask {
-                for round in 0..<200 { engine.activate(round % 2 == 0 ? model : nil) }
+                for round in 0..<200 { engine.models.activate(round % 2 == 0 ? model : nil) }
                 return .fallback
             }
             for number in 0..<400 {

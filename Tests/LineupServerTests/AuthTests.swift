@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import LineupAnalysis
 import LineupEngine
 import LineupSQLite
 import LineupServer
@@ -37,12 +38,15 @@ import Testing
     }
 
     @Test func refusesAPublicBindWithoutTokens() throws {
-        let engine = Engine(store: try SQLiteStore())
-        let open = Server(configuration: .init(host: "0.0.0.0"), engine: engine)
+        let store = try SQLiteStore()
+        let engine = Engine(store: store)
+        let analysis = Analysis(configuration: .init(schema: OnlineFeatures.schema), store: store, models: engine.models)
+        let open = Server(configuration: .init(host: "0.0.0.0"), engine: engine, analysis: analysis)
+        #expect(throws: Server.Error.self) { try open.validate() }
         #expect(throws: Server.Error.self) { _ = try open.makeApplication() }
-        let secured = Server(configuration: .init(host: "0.0.0.0", adminTokens: ["t"]), engine: engine)
+        let secured = Server(configuration: .init(host: "0.0.0.0", adminTokens: ["t"]), engine: engine, analysis: analysis)
         _ = try secured.makeApplication()
-        let loopback = Server(configuration: .init(host: "127.0.0.1"), engine: engine)
+        let loopback = Server(configuration: .init(host: "127.0.0.1"), engine: engine, analysis: analysis)
         _ = try loopback.makeApplication()
     }
 }

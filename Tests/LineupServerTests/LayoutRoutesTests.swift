@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import LineupEngine
 import Testing
 
 /// The layout routes: configure arms, get them in rank responses, watch and steer the
@@ -13,9 +14,7 @@ import Testing
         """#
 
     @Test func layoutsAreServedRewardedShownAndEvaluated() async throws {
-        var server = TestServer()
-        server.engineConfiguration.impressionLog.flushInterval = .milliseconds(10)
-        try await server.run { (client: any TestClientProtocol) async throws in
+        try await TestServer().run { (client: any TestClientProtocol, engine: Engine) async throws in
             try await RankRoutesTests.seed(client)
             let put = try await client.call(.put, "/v1/surfaces/home/layouts", json: Self.layouts)
             #expect(put.status == .ok, "\(put.text)")
@@ -36,8 +35,10 @@ import Testing
                 .post, "/v1/rank", json: #"{"user_id": "u1", "surface": "other", "k": 2}"#, token: TestServer.client)
             #expect(plain.json["layout"] == nil)
 
-            // The user opens a widget: the layout is rewarded.
-            try await Task.sleep(for: .milliseconds(50))
+            // The flusher's turn: the decision is logged. Then the user opens a widget, and
+            // the layout is rewarded at once (an event that comes before its decision is
+            // logged is rewarded when its window closes).
+            await engine.impressions.flush()
             let requestId = try #require(ranking.json["request_id"] as? String)
             let item = try #require(RankRoutesTests.ids(ranking).first)
             let now = ISO8601DateFormatter().string(from: Date())

@@ -95,8 +95,8 @@ import Testing
         try Self.modelJSON(names: names).write(to: directory.appendingPathComponent("old.json"), atomically: true, encoding: .utf8)
 
         var server = TestServer()
-        server.engineConfiguration.modelsDirectory = directory.path
-        server.engineConfiguration.activeModel = "opened"
+        server.modelsDirectory = directory.path
+        server.activeModel = "opened"
         try await server.run { (client: any TestClientProtocol) async throws in
             try await Self.seed(client)
             let list = try await client.call(.get, "/v1/models")

@@ -2,28 +2,43 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LineupAnalysis
 import LineupEngine
+import LineupModels
 import LineupSQLite
 import LineupServer
 import NIOCore
 
-/// A Lineup application on an in-memory (or given) store, driven in process.
+/// A Lineup application on an in-memory (or given) store, driven in process, composed as
+/// `lineup serve` composes it: one store, one model registry, the engine and the analysis.
 struct TestServer {
     var configuration = Server.Configuration(clientTokens: ["client-secret"], adminTokens: ["admin-secret"])
     var engineConfiguration = Engine.Configuration(embeddingDimension: 4)
     var databasePath: String?
+    var modelsDirectory: String?
+    var activeModel: String?
 
     static let admin = "admin-secret"
     static let client = "client-secret"
 
     func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await run { client, _ in try await body(client) }
+    }
+
+    /// Also hands the body the engine, for what a service would do between requests (write
+    /// the impression log).
+    func run(_ body: @Sendable (any TestClientProtocol, Engine) async throws -> Void) async throws {
         let store = try databasePath.map { try SQLiteStore(configuration: .init(path: $0)) } ?? SQLiteStore()
-        let engine = Engine(configuration: engineConfiguration, store: store)
+        let models = ModelRegistry(directory: modelsDirectory, schema: OnlineFeatures.schema)
+        let engine = Engine(configuration: engineConfiguration, store: store, models: models)
+        let analysis = Analysis(
+            configuration: Analysis.Configuration(layouts: engineConfiguration.layouts, schema: OnlineFeatures.schema), store: store,
+            models: models, pendingWrites: { await engine.impressions.flush() })
         try await engine.warmUp()
-        engine.loadModels()
-        let server = Server(configuration: configuration, engine: engine)
+        models.load(activating: activeModel)
+        let server = Server(configuration: configuration, engine: engine, analysis: analysis)
         let application = Application(router: try server.makeRouter())
-        try await application.test(.router, body)
+        try await application.test(.router) { client in try await body(client, engine) }
     }
 }
 
@@ -38,7 +53,6 @@ struct Reply {
     /// The `field` of a problem+json body.
     var field: String? { json["field"] as? String }
 }
-
 extension TestClientProtocol {
     func call(
         _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String? = TestServer.admin,

@@ -13,8 +13,7 @@ import Testing
 
     @Test func aJobTrainsOnTheLogAndRegistersTheModel() async throws {
         var server = TestServer()
-        server.engineConfiguration.modelsDirectory = try directory()
-        server.engineConfiguration.impressionLog.flushInterval = .milliseconds(20)
+        server.modelsDirectory = try directory()
         try await server.run { (client: any TestClientProtocol) async throws in
             try await RankRoutesTests.seed(client)
             // Twenty users are served and open the KPIs they were shown.
@@ -81,7 +80,7 @@ import Testing
     ])
     func badTrainingRequestsNameTheField(_ body: String, _ field: String) async throws {
         var server = TestServer()
-        server.engineConfiguration.modelsDirectory = try directory()
+        server.modelsDirectory = try directory()
         try await server.run { (client: any TestClientProtocol) async throws in
             let reply = try await client.call(.post, "/v1/models/train", json: body)
             #expect(reply.status == .badRequest, "\(reply.text)")

@@ -52,6 +52,8 @@ import Testing
         var ratioComparisons: [RatioComparisonRow]
         var sampleRatio: [SampleRatio]
         var bayes: [Bayes]
+        struct Wilson: Decodable { var successes, trials: Double; var rate, lower, upper: Double }
+        var wilson: [Wilson]
     }
 
     static let fixtures: Fixtures = {
@@ -154,5 +156,17 @@ import Testing
             close(found.chanceToBeatControl, row.chanceToBeatControl, "\(row.control) against \(row.treatment)")
             close(found.expectedLoss, row.expectedLoss, "\(row.control) against \(row.treatment)")
         }
+    }
+
+    @Test func wilsonIntervalsMatchStatsmodels() {
+        for row in Self.fixtures.wilson {
+            let interval = RateInterval(successes: row.successes, trials: row.trials)
+            close(interval.rate, row.rate, "rate of \(row.successes)/\(row.trials)")
+            close(interval.lower, row.lower, "lower of \(row.successes)/\(row.trials)")
+            close(interval.upper, row.upper, "upper of \(row.successes)/\(row.trials)")
+        }
+        // No trials: nothing is known.
+        let none = RateInterval(successes: 0, trials: 0)
+        #expect(none.rate == 0 && none.lower == 0 && none.upper == 1)
     }
 }

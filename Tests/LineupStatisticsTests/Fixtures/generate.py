@@ -14,7 +14,7 @@ import numpy as np
 import scipy
 import statsmodels
 from scipy import integrate, stats
-from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 
 rng = np.random.default_rng(20261122)
 out = {"versions": {"scipy": scipy.__version__, "statsmodels": statsmodels.__version__, "numpy": np.__version__}}
@@ -118,6 +118,16 @@ for x_a, n_a, x_b, n_b in counts[:16]:
     bayes.append({"control": [x_a, n_a], "treatment": [x_b, n_b], "chance_to_beat_control": chance,
                   "expected_loss": max(0.0, loss)})
 out["bayes"] = bayes
+
+# Wilson score intervals of one rate (RateInterval), including the edges: no trials, none
+# and all successful, and rates near 0 and 1.
+wilson = []
+for successes, trials in [(3, 10), (50, 100), (1, 400), (399, 400), (0, 20), (20, 20), (0, 1), (1, 1), (7, 13),
+                          (1234, 5000), (2, 250000)]:
+    low, high = proportion_confint(successes, trials, alpha=0.05, method="wilson")
+    wilson.append({"successes": successes, "trials": trials, "rate": successes / trials, "lower": float(low),
+                   "upper": float(high)})
+out["wilson"] = wilson
 
 path = pathlib.Path(__file__).with_name("statistics.json")
 path.write_text(json.dumps(out, indent=1) + "\n")

@@ -4,15 +4,20 @@ import LineupCore
 import LineupStatistics
 import LineupStore
 
-extension Engine {
+extension Analysis {
     /// Fewer users than this in a variant and its intervals are flagged.
     public static let minimumUsersPerVariant = 100
 
     /// The analysis of an experiment from the impression log and its events. An engagement
     /// is an event that would label a widget (a positive `label_grades` type, dwell aside)
-    /// carrying the request id within the label window.
+    /// carrying the request id within the label window. Responses still buffered are
+    /// written first, so the rates count every request the NDCG counts.
     public func analyzeExperiment(id: String) async throws -> ExperimentAnalysis {
-        let (experiment, status) = try experiment(id: id)
+        await pendingWrites()
+        guard let experiment = try await store.experiments().first(where: { $0.id == id }) else {
+            throw AnalysisError.notFound(kind: "experiment", id: id)
+        }
+        let status = ExperimentStatus(experiment, at: now())
         let labels = configuration.labels
         let units = try await store.experimentUnits(
             experiment: id, engagementTypes: labels.engagementTypes, window: labels.window, clockSkew: labels.clockSkew)

@@ -1,79 +1,85 @@
 import Foundation
+import LineupAnalysis
 import LineupBandit
 import LineupCore
 import LineupEngine
 import LineupRetrieval
 import LineupSQLite
-import LineupStore
+import LineupServer
 import Logging
 
 /// Everything `lineup serve` can be told, gathered from (lowest to highest precedence)
 /// built-in defaults, a JSON config file, `LINEUP_*` environment variables and command-line
 /// flags. Each layer overrides only the keys it sets.
-public struct Settings: Sendable, Equatable {
-    public var host = "127.0.0.1"
-    public var port = 8080
+///
+/// The layering is written by hand rather than with swift-configuration: that library cannot
+/// list the keys a JSON file holds, so a misspelled key would be ignored instead of refused
+/// (docs/DESIGN.md says more). The executable is the one place that reads settings and turns
+/// them into each part's `Configuration`.
+struct Settings: Sendable, Equatable {
+    var host = "127.0.0.1"
+    var port = 8080
     /// The SQLite file; its directory is created when missing.
-    public var database = "data/lineup.sqlite"
-    public var embeddingDimension = 64
-    public var clientTokens: [String] = []
-    public var adminTokens: [String] = []
-    public var logLevel: Logger.Level = .info
-    public var maxBodyBytes = 64 << 20
-    public var maxClockSkewSeconds = 300.0
+    var database = "data/lineup.sqlite"
+    var embeddingDimension = 64
+    var clientTokens: [String] = []
+    var adminTokens: [String] = []
+    var logLevel: Logger.Level = .info
+    var maxBodyBytes = 64 << 20
+    var maxClockSkewSeconds = 300.0
     /// `full` (default): a commit is on disk when acknowledged. `normal`: faster, may lose
     /// the last commits on power loss (never on a crash of the process).
-    public var synchronous: SQLiteStore.Configuration.Synchronous = .full
+    var synchronous: SQLiteStore.Configuration.Synchronous = .full
     /// Engagements remembered per user for their query vector.
-    public var userHistoryLength = 50
+    var userHistoryLength = 50
     /// Age, in hours, at which an engagement counts half in a user's vector.
-    public var userHalfLifeHours = 168.0
+    var userHalfLifeHours = 168.0
     /// How much each kind of event counts in a user's vector (a pin more than a view); the
     /// file or environment changes only the kinds it names.
-    public var eventWeights = UserVectors.Configuration().weights
+    var eventWeights = UserVectors.Configuration().weights
     /// Longest, in milliseconds, a search that met contention waits for others to share its
     /// sgemm; 0 turns micro-batching off.
-    public var retrievalBatchWindowMs = 1.0
+    var retrievalBatchWindowMs = 1.0
     /// Where model files and their cards live.
-    public var modelsDirectory = "models"
+    var modelsDirectory = "models"
     /// The model version served at start, when it is in the directory and can serve;
     /// empty serves the fallback order.
-    public var activeModel = "default"
+    var activeModel = "default"
     /// How often served responses are written to the impression log, in milliseconds: the
     /// most a crash can lose (a graceful shutdown writes everything).
-    public var impressionFlushIntervalMs = 1_000
+    var impressionFlushIntervalMs = 1_000
     /// Minutes after a response during which an event carrying its request id labels it.
-    public var labelWindowMinutes = 30.0
+    var labelWindowMinutes = 30.0
     /// Graded relevance per event type for evaluation labels; the file or environment
     /// changes only the types it names.
-    public var labelGrades = LabelPolicy.defaultGrades
+    var labelGrades = LabelPolicy.defaultGrades
     /// A dwell labels a widget only when it lasted at least this many seconds.
-    public var labelMinDwellSeconds = 30.0
+    var labelMinDwellSeconds = 30.0
     /// Minutes between scheduled retrainings from the impression log; 0 turns the schedule
     /// off. A new model is activated only if it beats the serving one on the same
     /// validation responses.
-    public var retrainIntervalMinutes = 0.0
+    var retrainIntervalMinutes = 0.0
     /// Days of the log, up to now, each scheduled retraining learns from.
-    public var retrainWindowDays = 28.0
+    var retrainWindowDays = 28.0
     /// Request context keys whose values make a layout bandit segment (`role` falls back
     /// to the user's profile).
-    public var layoutSegmentKeys = ["device", "role"]
+    var layoutSegmentKeys = ["device", "role"]
     /// Events that reward the layout of the response whose request id they carry.
-    public var layoutRewardEvents: [EventType] = [.open, .click, .drilldown, .export, .pin]
+    var layoutRewardEvents: [EventType] = [.open, .click, .drilldown, .export, .pin]
     /// Minutes after a response during which an event rewards its layout; then it counts 0.
-    public var layoutRewardWindowMinutes = 30.0
+    var layoutRewardWindowMinutes = 30.0
     /// Beta prior of every arm: "alpha,beta".
-    public var layoutPrior = Prior()
+    var layoutPrior = Prior()
     /// Hours after which a layout reward counts half, for drifting preferences; 0 keeps
     /// all evidence at full weight.
-    public var layoutHalfLifeHours = 0.0
+    var layoutHalfLifeHours = 0.0
     /// Settled decisions a segment needs before it decides with its own posteriors.
-    public var layoutMinSegmentEvidence = 200.0
+    var layoutMinSegmentEvidence = 200.0
 
-    public init() {}
+    init() {}
 
     /// The keys of the config file, with the environment variable that overrides each.
-    public static let keys: [(file: String, environment: String)] = [
+    static let keys: [(file: String, environment: String)] = [
         ("host", "LINEUP_HOST"),
         ("port", "LINEUP_PORT"),
         ("database", "LINEUP_DATABASE"),
@@ -105,7 +111,7 @@ public struct Settings: Sendable, Equatable {
     ]
 
     /// Reads the config file (when given) and then the environment over the defaults.
-    public static func load(file: String?, environment: [String: String]) throws -> Settings {
+    static func load(file: String?, environment: [String: String]) throws -> Settings {
         var settings = Settings()
         if let file {
             let data: Data
@@ -135,7 +141,7 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// Sets one key from a JSON value or its text form (environment, flags).
-    public mutating func apply(key: String, value: JSONValue, source: String) throws {
+    mutating func apply(key: String, value: JSONValue, source: String) throws {
         func fail(_ reason: String) -> SettingsError { SettingsError(source: source, key: key, reason: reason) }
         func string() throws -> String {
             switch value {
@@ -307,12 +313,14 @@ public struct Settings: Sendable, Equatable {
         }
     }
 
-    public var server: Server.Configuration {
+    var server: Server.Configuration {
         Server.Configuration(
-            host: host, port: port, clientTokens: clientTokens, adminTokens: adminTokens, maxBodyBytes: maxBodyBytes)
+            host: host, port: port, clientTokens: clientTokens, adminTokens: adminTokens, maxBodyBytes: maxBodyBytes,
+            retraining: retrainIntervalMinutes > 0
+                ? .init(interval: .seconds(retrainIntervalMinutes * 60), window: retrainWindowDays * 86_400) : nil)
     }
 
-    public var engine: Engine.Configuration {
+    var engine: Engine.Configuration {
         var userVectors = UserVectors.Configuration()
         userVectors.lastN = userHistoryLength
         userVectors.halfLife = userHalfLifeHours * 3_600
@@ -322,22 +330,38 @@ public struct Settings: Sendable, Equatable {
         var configuration = Engine.Configuration(
             embeddingDimension: embeddingDimension, maxClockSkew: maxClockSkewSeconds, userVectors: userVectors,
             batching: batching)
-        configuration.modelsDirectory = modelsDirectory
-        configuration.activeModel = activeModel.isEmpty ? nil : activeModel
         configuration.impressionLog.flushInterval = .milliseconds(impressionFlushIntervalMs)
-        configuration.layouts.segmentKeys = layoutSegmentKeys
-        configuration.layouts.rewardTypes = Set(layoutRewardEvents)
-        configuration.layouts.window = layoutRewardWindowMinutes * 60
-        configuration.layouts.prior = layoutPrior
-        configuration.layouts.halfLife = layoutHalfLifeHours > 0 ? layoutHalfLifeHours * 3_600 : nil
-        configuration.layouts.minimumSegmentEvidence = layoutMinSegmentEvidence
-        configuration.labels = LabelPolicy(
-            grades: labelGrades, minimumDwellSeconds: labelMinDwellSeconds, window: labelWindowMinutes * 60,
-            clockSkew: maxClockSkewSeconds)
+        configuration.layouts = layouts
         return configuration
     }
 
-    public var store: SQLiteStore.Configuration {
-        SQLiteStore.Configuration(path: database, synchronous: synchronous)
+    var layouts: LayoutPolicy {
+        var policy = LayoutPolicy()
+        policy.segmentKeys = layoutSegmentKeys
+        policy.rewardTypes = Set(layoutRewardEvents)
+        policy.window = layoutRewardWindowMinutes * 60
+        policy.prior = layoutPrior
+        policy.halfLife = layoutHalfLifeHours > 0 ? layoutHalfLifeHours * 3_600 : nil
+        policy.minimumSegmentEvidence = layoutMinSegmentEvidence
+        return policy
+    }
+
+    var labels: LabelPolicy {
+        LabelPolicy(
+            grades: labelGrades, minimumDwellSeconds: labelMinDwellSeconds, window: labelWindowMinutes * 60,
+            clockSkew: maxClockSkewSeconds)
+    }
+
+    var analysis: Analysis.Configuration {
+        Analysis.Configuration(labels: labels, layouts: layouts, schema: OnlineFeatures.schema)
+    }
+
+    /// The model served at start; nil for the fallback order.
+    var activeVersion: String? { activeModel.isEmpty ? nil : activeModel }
+
+    /// The SQLite store the settings name. `serve` checkpoints in its service group
+    /// (`.background`); one-shot commands let SQLite do it.
+    func store(checkpoints: SQLiteStore.Configuration.Checkpoints = .inline) -> SQLiteStore.Configuration {
+        SQLiteStore.Configuration(path: database, synchronous: synchronous, checkpoints: checkpoints)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LineupModels
 import LineupTraining
 
 /// Training and validation rows read from the impression log: each logged response is a

@@ -1,5 +1,5 @@
 import Foundation
-import LineupTraining
+import LineupCore
 
 /// What `<version>.card.json` tells about a model Lineup trained: where its data came from,
 /// how it was trained, how it scored round by round, and which features it leans on.
@@ -54,13 +54,11 @@ public struct ModelCard: Sendable, Codable, Equatable {
         /// How many rows carry each label grade.
         public var labelCounts: [String: Int]
 
-        public init(_ data: TrainingData) {
-            rows = data.count
-            groups = data.groups?.count ?? 0
-            positives = data.labels.filter { $0 > 0 }.count
-            var labels: [String: Int] = [:]
-            for label in data.labels { labels[label == label.rounded() ? String(Int(label)) : String(label), default: 0] += 1 }
-            labelCounts = labels
+        public init(rows: Int, groups: Int, positives: Int, labelCounts: [String: Int]) {
+            self.rows = rows
+            self.groups = groups
+            self.positives = positives
+            self.labelCounts = labelCounts
         }
     }
 
@@ -78,6 +76,14 @@ public struct ModelCard: Sendable, Codable, Equatable {
         /// The validation metric at `bestRound`.
         public var bestValidation: Double?
         public var rounds: [Round]
+
+        public init(train: String, validation: String?, bestRound: Int, bestValidation: Double?, rounds: [Round]) {
+            self.train = train
+            self.validation = validation
+            self.bestRound = bestRound
+            self.bestValidation = bestValidation
+            self.rounds = rounds
+        }
     }
 
     public struct Round: Sendable, Codable, Equatable {
@@ -85,12 +91,25 @@ public struct ModelCard: Sendable, Codable, Equatable {
         public var seconds: Double
         public var train: Double
         public var validation: Double?
+
+        public init(round: Int, seconds: Double, train: Double, validation: Double?) {
+            self.round = round
+            self.seconds = seconds
+            self.train = train
+            self.validation = validation
+        }
     }
 
     public struct Importance: Sendable, Codable, Equatable {
         public var feature: String
         public var totalGain: Double
         public var splits: Int
+
+        public init(feature: String, totalGain: Double, splits: Int) {
+            self.feature = feature
+            self.totalGain = totalGain
+            self.splits = splits
+        }
     }
 
     public struct Comparison: Sendable, Codable, Equatable {
@@ -99,6 +118,12 @@ public struct ModelCard: Sendable, Codable, Equatable {
         /// of the order that was served.
         public var activeValidation: Double?
         public var better: Bool
+
+        public init(activeVersion: String?, activeValidation: Double?, better: Bool) {
+            self.activeVersion = activeVersion
+            self.activeValidation = activeValidation
+            self.better = better
+        }
     }
 
     public struct LoopReport: Sendable, Codable, Equatable {
@@ -132,7 +157,10 @@ public struct ModelCard: Sendable, Codable, Equatable {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.string(date))
+        }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return encoder
     }()
@@ -140,43 +168,20 @@ public struct ModelCard: Sendable, Codable, Equatable {
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = RFC3339.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an RFC 3339 date-time")
+            }
+            return date
+        }
         return decoder
     }()
 
     public func json() throws -> Data { try Self.encoder.encode(self) }
 
     public init(json: Data) throws { self = try Self.decoder.decode(Self.self, from: json) }
-
-    /// The card of a model `Trainer` made.
-    public init(
-        version: String, createdAt: Date, configuration: Trainer.Configuration, result: TrainingResult,
-        features: [String], schemaVersion: Int, data: DataWindow
-    ) {
-        self.init(
-            version: version, createdAt: createdAt, trainer: "lineup train (LineupTraining, histogram gradient boosting)",
-            objective: configuration.objective.rawValue, schemaVersion: schemaVersion, features: features, data: data,
-            parameters: Self.parameters(of: configuration),
-            metrics: Metrics(
-                train: result.trainMetric, validation: result.validationMetric, bestRound: result.bestRound,
-                bestValidation: result.rounds.first { $0.round == result.bestRound }?.validation,
-                rounds: result.rounds.map { Round(round: $0.round, seconds: $0.seconds, train: $0.train, validation: $0.validation) }),
-            importances: result.importances.filter { $0.splits > 0 }.sorted { $0.totalGain > $1.totalGain }.map {
-                Importance(feature: features[$0.feature], totalGain: $0.totalGain, splits: $0.splits)
-            })
-    }
-
-    /// The trainer's settings under XGBoost's names.
-    static func parameters(of configuration: Trainer.Configuration) -> [String: Double] {
-        [
-            "num_boost_round": Double(configuration.rounds), "max_depth": Double(configuration.maxDepth),
-            "max_leaves": Double(configuration.maxLeaves), "eta": Double(configuration.learningRate),
-            "lambda": configuration.lambda, "gamma": configuration.gamma, "min_child_weight": configuration.minChildWeight,
-            "max_bin": Double(configuration.maxBins), "subsample": configuration.subsample,
-            "colsample_bytree": configuration.columnSample, "early_stopping_rounds": Double(configuration.earlyStoppingRounds),
-            "ndcg_cutoff": Double(configuration.cutoff), "seed": Double(configuration.seed),
-        ]
-    }
 
     public init(
         version: String, createdAt: Date, trainer: String, objective: String, schemaVersion: Int, features: [String],

@@ -1,9 +1,11 @@
 import Foundation
 
-/// Request ids are UUIDv7: time-ordered, so the impression log and the events that refer
-/// to it stay insertion-ordered in the store's indexes.
-enum RequestID {
-    static func make(at time: Date) -> String {
+/// UUIDv7 (RFC 9562): time-ordered ids. Rank responses and training jobs get them, so the
+/// impression log and the events that refer to it stay insertion-ordered in the store's
+/// indexes, and the clients Lineup serves are asked for the same kind of event ids.
+public enum UUIDv7 {
+    /// A new id whose first 48 bits are `time` in milliseconds; the rest is random.
+    public static func make(at time: Date) -> String {
         var bytes = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for index in 6..<16 { bytes[index] = generator.next() }

@@ -26,7 +26,7 @@ public struct TrainingSpecification: Sendable {
     }
 
     /// Refuses what no run could use, naming the field, before any data is read.
-    public func validate() throws(EngineError) {
+    public func validate() throws(AnalysisError) {
         do {
             try trainer.validate()
         } catch {

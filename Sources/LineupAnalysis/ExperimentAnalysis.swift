@@ -1,5 +1,5 @@
-import LineupBandit
 import LineupStatistics
+import LineupStore
 
 /// What `GET /v1/experiments/{experimentId}/analysis` and `lineup ab` report: per variant
 /// the traffic and its engagement, and against the control the lifts, tests and Bayesian

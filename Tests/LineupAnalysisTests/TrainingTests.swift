@@ -1,9 +1,9 @@
 import Foundation
+import LineupAnalysis
 import LineupCore
 import LineupEngine
+import LineupModels
 import LineupRanking
-import LineupSQLite
-import LineupStore
 import LineupTraining
 import Synchronization
 import Testing
@@ -16,13 +16,12 @@ import Testing
     /// ones of their own third of the catalog. Popularity cannot tell the thirds apart, and
     /// random embeddings only roughly, so the served order is imperfect, while what a user
     /// opened before (a logged feature) says it exactly.
-    func servedEngine(models: String?) async throws -> (engine: Engine, served: [(Date, Bool)]) {
-        let clock = Mutex(start)
-        let store = try SQLiteStore()
-        var configuration = Engine.Configuration(embeddingDimension: 4)
-        configuration.modelsDirectory = models
-        configuration.maxClockSkew = 86_400
-        let engine = Engine(configuration: configuration, store: store, now: { clock.withLock { $0 } })
+    func servedLog(models: String?) async throws -> (log: ServedLog, served: [(Date, Bool)]) {
+        let log = try ServedLog(start: start, modelsDirectory: models) {
+            $0.embeddingDimension = 4
+            $0.maxClockSkew = 86_400
+        }
+        let engine = log.engine
         var random = SeededGenerator(seed: 3)
         _ = try await engine.importItems((0..<30).map { index in
             ItemDraft(
@@ -33,7 +32,7 @@ import Testing
         for hour in 0..<12 {
             for user in 0..<20 {
                 let time = start.addingTimeInterval(Double(hour) * 3_600 + Double(user))
-                clock.withLock { $0 = time }
+                log.clock.set(time)
                 let ranking = try await engine.rank(RankRequest(userId: "u\(user)", surface: "home", k: 5))
                 let opened = ranking.items.filter { (Int($0.itemId.dropFirst())! + user) % 3 == 0 }
                 served.append((time, !opened.isEmpty))
@@ -44,7 +43,7 @@ import Testing
                 })
             }
         }
-        return (engine, served)
+        return (log, served)
     }
 
     func directory() throws -> String {
@@ -55,14 +54,14 @@ import Testing
 
     @Test func aModelTrainedOnTheLogIsWrittenCardedAndListed() async throws {
         let models = try directory()
-        let (engine, served) = try await servedEngine(models: models)
+        let (log, served) = try await servedLog(models: models)
         var specification = TrainingSpecification()
         specification.version = "first"
         specification.splitAt = start.addingTimeInterval(9 * 3_600)
         specification.trainer.rounds = 30
         specification.trainer.minChildWeight = 0.01
         let rounds = Mutex(0)
-        let card = try await engine.train(specification) { _ in rounds.withLock { $0 += 1 } }
+        let card = try await log.analysis.train(specification) { _ in rounds.withLock { $0 += 1 } }
 
         let before = served.filter { $0.0 < specification.splitAt! }
         let after = served.filter { $0.0 >= specification.splitAt! }
@@ -75,12 +74,12 @@ import Testing
         #expect(card.importances.first.map { $0.totalGain > 0 } == true)
 
         // Written, listed as able to serve, and its card read back as written.
-        let entry = try #require(engine.models().entries.first { $0.version == "first" })
+        let entry = try #require(log.models.entries.first { $0.version == "first" })
         guard case .ready(let model) = entry.status else { Issue.record("\(entry.status)"); return }
         let written = try ModelCard(json: Data(contentsOf: URL(fileURLWithPath: models).appendingPathComponent("first.card.json")))
         #expect(written == card)
         // The card's validation score is the written model's on the validation responses.
-        let set = try await engine.trainingSet(specification)
+        let set = try await log.analysis.trainingSet(specification)
         let validation = try #require(set.validation)
         let margins = try validation.rows.withUnsafeBufferPointer { try model.forest.margins(rows: $0) }
         let score = Trainer(configuration: specification.trainer).validationScore(validation, margins: margins)
@@ -89,60 +88,58 @@ import Testing
         // order that served them.
         let comparison = try #require(card.comparison)
         #expect(comparison.activeVersion == nil && comparison.better, "\(comparison) \(card.metrics.bestValidation!)")
-        try engine.activate(version: "first")
-        #expect(engine.activeModel?.version == "first")
+        try log.models.activate(version: "first")
+        #expect(log.engine.models.active?.version == "first", "the engine serves what the registry activated")
     }
 
     @Test func refusalsChangeNothing() async throws {
         let models = try directory()
-        let (engine, _) = try await servedEngine(models: models)
+        let analysis = try await servedLog(models: models).log.analysis
         var specification = TrainingSpecification()
         specification.version = "taken"
         specification.trainer.rounds = 2
-        _ = try await engine.train(specification)
+        _ = try await analysis.train(specification)
         let files = try FileManager.default.contentsOfDirectory(atPath: models).sorted()
-        await #expect(throws: EngineError.conflict(field: "version", reason: "model taken exists already; name the new one differently")) {
-            try await engine.train(specification)
-        }
+        await #expect(throws: ModelError.versionTaken(version: "taken")) { try await analysis.train(specification) }
         specification.version = "empty"
         specification.from = start.addingTimeInterval(-7_200)
         specification.to = start.addingTimeInterval(-3_600)
-        await #expect(throws: EngineError.self) { try await engine.train(specification) }
+        await #expect(throws: AnalysisError.self) { try await analysis.train(specification) }
         specification.from = nil
         specification.to = nil
         specification.splitAt = start.addingTimeInterval(-1)
-        await #expect(throws: EngineError.self) { try await engine.train(specification) }
+        await #expect(throws: AnalysisError.self) { try await analysis.train(specification) }
         specification.splitAt = nil
         specification.trainer.maxDepth = 0
-        await #expect(throws: EngineError.self) { try await engine.train(specification) }
+        await #expect(throws: AnalysisError.self) { try await analysis.train(specification) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: models).sorted() == files)
 
-        let (unconfigured, _) = try await servedEngine(models: nil)
-        await #expect(throws: EngineError.self) { try await unconfigured.train(TrainingSpecification()) }
+        let unconfigured = try await servedLog(models: nil).log.analysis
+        await #expect(throws: AnalysisError.self) { try await unconfigured.train(TrainingSpecification()) }
     }
 
     /// What the schedule does each turn: train on the latest window, activate only a model
     /// that beats what serves on the same validation responses.
     @Test func aJobActivatesOnlyAModelThatBeatsTheServingOne() async throws {
-        let (engine, _) = try await servedEngine(models: try directory())
-        let jobs = TrainingJobs(engine: engine)
+        let log = try await servedLog(models: try directory()).log
+        let jobs = TrainingJobs(analysis: log.analysis)
         var specification = TrainingSpecification()
         specification.trainer.rounds = 20
         specification.trainer.minChildWeight = 0.01
         specification.version = "better"
         let job = try jobs.start(specification, activateIfBetter: true, trigger: "schedule")
-        #expect(throws: EngineError.self) { try jobs.start(specification) }
+        #expect(throws: AnalysisError.self) { try jobs.start(specification) }
         let done = try #require(await jobs.wait(id: job.id))
         #expect(done.state == .succeeded && done.trigger == "schedule")
         let comparison = try #require(done.card?.comparison)
         #expect(comparison.activeVersion == nil, "the fallback order served")
-        #expect(comparison.better && done.activated && engine.activeModel?.version == "better", "\(comparison) \(String(describing: done.card?.metrics.bestValidation))")
+        #expect(comparison.better && done.activated && log.engine.models.active?.version == "better", "\(comparison) \(String(describing: done.card?.metrics.bestValidation))")
 
         // Against itself on the same data it is not better, so it stays as it is.
         specification.version = "same"
         let rerun = try #require(await jobs.wait(id: try jobs.start(specification, activateIfBetter: true).id))
         #expect(rerun.card?.comparison?.activeVersion == "better")
         #expect(rerun.card?.comparison?.better == false && !rerun.activated)
-        #expect(engine.activeModel?.version == "better")
+        #expect(log.engine.models.active?.version == "better")
     }
 }

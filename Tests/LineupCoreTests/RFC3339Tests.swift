@@ -1,11 +1,10 @@
 import Foundation
-import LineupAPI
 import LineupCore
 import Testing
 
 /// The fast RFC 3339 path must agree with Foundation's ISO 8601 parser, the reference,
 /// on every string it accepts.
-@Suite struct TimestampTests {
+@Suite struct RFC3339Tests {
     static let foundationFractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     static let foundationWhole = Date.ISO8601FormatStyle()
 
@@ -30,7 +29,7 @@ import Testing
             default: text += String(format: "-%02d:%02d", Int(rng.next() % 13), Int(rng.next() % 60))
             }
             let reference = try #require(foundation(text), "Foundation rejects \(text)")
-            let fast = try #require(Timestamp.parse(text))
+            let fast = try #require(RFC3339.parse(text))
             #expect(abs(fast.timeIntervalSince(reference)) < 1e-6, "\(text): \(fast) vs \(reference)")
         }
     }
@@ -42,9 +41,30 @@ import Testing
         "2026-11-22T09:30:00+0100", "", "2026-11-22",
     ])
     func acceptsWhatFoundationAccepts(_ text: String) {
-        let ours = Timestamp.parse(text)
+        let ours = RFC3339.parse(text)
         let reference = foundation(text)
         #expect((ours == nil) == (reference == nil), "\(text): ours \(String(describing: ours)), Foundation \(String(describing: reference))")
         if let ours, let reference { #expect(abs(ours.timeIntervalSince(reference)) < 1e-6) }
+    }
+}
+
+extension RFC3339Tests {
+    @Test func writesWhatItReadsWithMilliseconds() throws {
+        let date = try #require(RFC3339.parse("2026-11-22T09:30:00.25+01:00"))
+        #expect(RFC3339.string(date) == "2026-11-22T08:30:00.250Z")
+        #expect(RFC3339.parse(RFC3339.string(date)) == date)
+    }
+
+    @Test(arguments: [
+        ("2026-11-01", "2026-11-01T00:00:00Z"), ("2026-11-01T08:00:00Z", "2026-11-01T08:00:00Z"),
+        ("2026-11-01T08:00:00.500Z", "2026-11-01T08:00:00.5Z"),
+    ])
+    func theWindowFlagsTakeADayOrADateTime(_ text: String, _ expected: String) {
+        #expect(RFC3339.parse(dayOrDateTime: text) == RFC3339.parse(expected))
+    }
+
+    @Test(arguments: ["2026-11", "11/01/2026", "2026-11-01T", "20261101"])
+    func otherShapesAreRefused(_ text: String) {
+        #expect(RFC3339.parse(dayOrDateTime: text) == nil)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
-import Logging
+import LineupCore
+import LineupModels
 import Synchronization
 
 /// Training runs in the background, one at a time: a training run takes both cores for
@@ -7,12 +8,12 @@ import Synchronization
 /// Jobs are kept in memory (the last 100); what they produce, the model and its card, is on
 /// disk in the models directory.
 public final class TrainingJobs: Sendable {
-    let engine: Engine
+    let analysis: Analysis
     private let jobs = Mutex<[TrainingJob]>([])
     private static let kept = 100
 
-    public init(engine: Engine) {
-        self.engine = engine
+    public init(analysis: Analysis) {
+        self.analysis = analysis
     }
 
     /// Starts training on `specification` and returns at once with the job. With
@@ -23,11 +24,11 @@ public final class TrainingJobs: Sendable {
         _ specification: TrainingSpecification, activateIfBetter: Bool = false, trigger: String = "api"
     ) throws -> TrainingJob {
         try specification.validate()
-        if let version = specification.version { try engine.checkVersionFree(version) }
+        if let version = specification.version { try analysis.models.checkVersionFree(version) }
         let job = TrainingJob(
-            id: RequestID.make(at: engine.now()), trigger: trigger, state: .running, startedAt: engine.now(),
+            id: UUIDv7.make(at: analysis.now()), trigger: trigger, state: .running, startedAt: analysis.now(),
             rounds: specification.trainer.rounds)
-        try jobs.withLock { jobs throws(EngineError) in
+        try jobs.withLock { jobs throws(AnalysisError) in
             if let running = jobs.first(where: { $0.state == .running }) {
                 throw .conflict(field: "job", reason: "training job \(running.id) is still running; one runs at a time")
             }
@@ -44,54 +45,48 @@ public final class TrainingJobs: Sendable {
         jobs.withLock { jobs in jobs.first { $0.id == id } }
     }
 
-    /// Waits for the job to end (tests, and the command line).
+    /// Waits for the job to end (tests, the command line, the schedule), or for the waiting
+    /// task to be cancelled (a shutdown does not wait for a training run).
     public func wait(id: String) async -> TrainingJob? {
-        while let job = job(id: id), job.state == .running {
+        while let job = job(id: id), job.state == .running, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return job(id: id)
     }
 
-    /// Retrains every `interval` on the last `window` of the log, activating the new model
-    /// only if it beats the serving one, until the task is cancelled. A turn that finds a job
-    /// running, or data too thin to train on, is logged and skipped.
-    public func runSchedule(every interval: Duration, window: TimeInterval, base: TrainingSpecification) async {
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return
-            }
-            var specification = base
-            specification.from = engine.now().addingTimeInterval(-window)
-            specification.to = nil
-            specification.version = nil
-            do {
-                let job = try start(specification, activateIfBetter: true, trigger: "schedule")
-                _ = await wait(id: job.id)
-            } catch {
-                engine.logger.warning("scheduled retraining skipped", metadata: ["reason": "\(error)"])
-            }
+    /// One turn of the retraining schedule: trains on the last `window` of the log, up to
+    /// now, and activates the new model only if it beats the serving one. A turn that finds
+    /// a job running, or data too thin to train on, is logged and skipped.
+    public func retrain(window: TimeInterval, base: TrainingSpecification) async {
+        var specification = base
+        specification.from = analysis.now().addingTimeInterval(-window)
+        specification.to = nil
+        specification.version = nil
+        do {
+            let job = try start(specification, activateIfBetter: true, trigger: "schedule")
+            _ = await wait(id: job.id)
+        } catch {
+            analysis.logger.warning("scheduled retraining skipped", metadata: ["reason": "\(error)"])
         }
     }
 
     private func run(_ id: String, _ specification: TrainingSpecification, activateIfBetter: Bool) async {
         do {
-            let card = try await engine.train(specification) { [self] round in
+            let card = try await analysis.train(specification) { [self] round in
                 update(id) { $0.progress = round }
             }
             var activated = false
             if activateIfBetter, card.comparison?.better == true {
-                try engine.activate(version: card.version)
+                try analysis.models.activate(version: card.version)
                 activated = true
             }
             update(id) {
                 $0.state = .succeeded
                 $0.card = card
                 $0.activated = activated
-                $0.finishedAt = engine.now()
+                $0.finishedAt = analysis.now()
             }
-            engine.logger.info(
+            analysis.logger.info(
                 "training job finished",
                 metadata: [
                     "job": "\(id)", "version": "\(card.version)", "activated": "\(activated)",
@@ -101,9 +96,9 @@ public final class TrainingJobs: Sendable {
             update(id) {
                 $0.state = .failed
                 $0.error = "\(error)"
-                $0.finishedAt = engine.now()
+                $0.finishedAt = analysis.now()
             }
-            engine.logger.warning("training job failed", metadata: ["job": "\(id)", "reason": "\(error)"])
+            analysis.logger.warning("training job failed", metadata: ["job": "\(id)", "reason": "\(error)"])
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import LineupCore
-import LineupServer
 import Testing
+@testable import lineup
 
 @Suite struct SettingsTests {
     func file(_ text: String) throws -> String {
@@ -58,14 +58,15 @@ import Testing
 
     @Test func impressionLogAndLabelSettingsReachTheEngine() throws {
         let path = try file(#"{"impression_flush_interval_ms": 250, "label_grades": {"pin": 3, "click": 0}, "label_window_minutes": 10}"#)
-        let engine = try Settings.load(file: path, environment: ["LINEUP_LABEL_MIN_DWELL_SECONDS": "12"]).engine
-        #expect(engine.impressionLog.flushInterval == .milliseconds(250))
-        #expect(engine.labels.grades[.pin] == 3 && engine.labels.grades[.click] == 0)
-        #expect(engine.labels.grades[.open] == 1, "types not named keep their default")
-        #expect(engine.labels.window == 600 && engine.labels.minimumDwellSeconds == 12)
-        #expect(engine.labels.clockSkew == 300, "events may precede a response by the allowed clock skew")
-        let defaults = try Settings.load(file: nil, environment: ["LINEUP_LABEL_GRADES": "export=3"]).engine
-        #expect(defaults.impressionLog.flushInterval == .seconds(1) && defaults.labels.window == 1_800)
+        let settings = try Settings.load(file: path, environment: ["LINEUP_LABEL_MIN_DWELL_SECONDS": "12"])
+        #expect(settings.engine.impressionLog.flushInterval == .milliseconds(250))
+        let labels = settings.analysis.labels
+        #expect(labels.grades[.pin] == 3 && labels.grades[.click] == 0)
+        #expect(labels.grades[.open] == 1, "types not named keep their default")
+        #expect(labels.window == 600 && labels.minimumDwellSeconds == 12)
+        #expect(labels.clockSkew == 300, "events may precede a response by the allowed clock skew")
+        let defaults = try Settings.load(file: nil, environment: ["LINEUP_LABEL_GRADES": "export=3"])
+        #expect(defaults.engine.impressionLog.flushInterval == .seconds(1) && defaults.labels.window == 1_800)
         #expect(defaults.labels.grades[.export] == 3 && defaults.labels.grades[.pin] == 2)
     }
 
@@ -86,9 +87,10 @@ import Testing
     @Test func layoutSettingsReachTheEngine() throws {
         let path = try file(
             #"{"layout_segment_keys": ["device"], "layout_reward_events": ["open", "export"], "layout_prior": [2, 8], "layout_half_life_hours": 24}"#)
-        let engine = try Settings.load(
-            file: path, environment: ["LINEUP_LAYOUT_REWARD_WINDOW_MINUTES": "10", "LINEUP_LAYOUT_MIN_SEGMENT_EVIDENCE": "50"]
-        ).engine.layouts
+        let settings = try Settings.load(
+            file: path, environment: ["LINEUP_LAYOUT_REWARD_WINDOW_MINUTES": "10", "LINEUP_LAYOUT_MIN_SEGMENT_EVIDENCE": "50"])
+        #expect(settings.analysis.layouts == settings.engine.layouts, "the reports read evidence by the serving policy's rules")
+        let engine = settings.engine.layouts
         #expect(engine.segmentKeys == ["device"])
         #expect(engine.rewardTypes == [.open, .export])
         #expect(engine.prior.alpha == 2 && engine.prior.beta == 8)

@@ -1,4 +1,5 @@
 import LineupBandit
+import LineupStatistics
 
 /// What the layout decisions of one surface earned, and off-policy estimates of what other
 /// policies would have earned on the same traffic.

@@ -1,4 +1,5 @@
 import Foundation
+import LineupModels
 import LineupTraining
 
 /// A training run started by `POST /v1/models/train` or by the retraining schedule, as

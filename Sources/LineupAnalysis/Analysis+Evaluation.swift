@@ -1,11 +1,12 @@
 import Foundation
 import LineupCore
 import LineupEvaluation
+import LineupModels
 import LineupRanking
 import LineupStore
 import Synchronization
 
-extension Engine {
+extension Analysis {
     /// Evaluates the impression log in `query`'s window: NDCG@K, Recall@K and MRR per
     /// response (in score order, ties as scikit-learn treats them), AUC pooled over every
     /// shown widget, engagement per position. Labels follow `configuration.labels`.
@@ -18,16 +19,16 @@ extension Engine {
         _ query: ImpressionQuery, cutoffs: [Int], replay: (name: String, forest: Forest)? = nil
     ) async throws -> LogEvaluation {
         // Buffered responses belong to the window too.
-        await impressions.flush()
+        await pendingWrites()
         let template: MetricsAccumulator
         do {
             template = try MetricsAccumulator(cutoffs: cutoffs)
         } catch {
-            throw EngineError.invalid(ValidationError(field: "k", reason: "\(error)"))
+            throw AnalysisError.invalid(ValidationError(field: "k", reason: "\(error)"))
         }
         if let replay {
             // The same check as activating it: a model reading other columns is refused.
-            _ = try RankingModel(version: replay.name, forest: replay.forest)
+            _ = try RankingModel(version: replay.name, forest: replay.forest, schema: configuration.schema)
         }
         let groups = Mutex(EvaluationGroups(template: template))
         let labels = configuration.labels
@@ -72,16 +73,11 @@ extension Engine {
     }
 }
 
-extension Engine {
+extension Analysis {
     /// `evaluate` with a model of the models directory replayed, by version.
     public func evaluate(_ query: ImpressionQuery, cutoffs: [Int], replayVersion: String) async throws -> LogEvaluation {
         try checked { () throws(ValidationError) in try Identifier.validate(replayVersion, field: "replay") }
-        guard let entry = scanModels().first(where: { $0.version == replayVersion }) else {
-            throw EngineError.notFound(kind: "model", id: replayVersion)
-        }
-        switch entry.status {
-        case .ready(let model): return try await evaluate(query, cutoffs: cutoffs, replay: (replayVersion, model.forest))
-        case .rejected(let reason): throw EngineError.modelRejected(version: replayVersion, reason: reason)
-        }
+        let model = try models.model(version: replayVersion)
+        return try await evaluate(query, cutoffs: cutoffs, replay: (replayVersion, model.forest))
     }
 }

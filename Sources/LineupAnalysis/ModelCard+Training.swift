@@ -1,0 +1,45 @@
+import Foundation
+import LineupModels
+import LineupTraining
+
+extension ModelCard {
+    /// The card of a model `Trainer` made.
+    public init(
+        version: String, createdAt: Date, configuration: Trainer.Configuration, result: TrainingResult,
+        features: [String], schemaVersion: Int, data: DataWindow
+    ) {
+        self.init(
+            version: version, createdAt: createdAt, trainer: "lineup train (LineupTraining, histogram gradient boosting)",
+            objective: configuration.objective.rawValue, schemaVersion: schemaVersion, features: features, data: data,
+            parameters: Self.parameters(of: configuration),
+            metrics: Metrics(
+                train: result.trainMetric, validation: result.validationMetric, bestRound: result.bestRound,
+                bestValidation: result.rounds.first { $0.round == result.bestRound }?.validation,
+                rounds: result.rounds.map { Round(round: $0.round, seconds: $0.seconds, train: $0.train, validation: $0.validation) }),
+            importances: result.importances.filter { $0.splits > 0 }.sorted { $0.totalGain > $1.totalGain }.map {
+                Importance(feature: features[$0.feature], totalGain: $0.totalGain, splits: $0.splits)
+            })
+    }
+
+    /// The trainer's settings under XGBoost's names.
+    static func parameters(of configuration: Trainer.Configuration) -> [String: Double] {
+        [
+            "num_boost_round": Double(configuration.rounds), "max_depth": Double(configuration.maxDepth),
+            "max_leaves": Double(configuration.maxLeaves), "eta": Double(configuration.learningRate),
+            "lambda": configuration.lambda, "gamma": configuration.gamma, "min_child_weight": configuration.minChildWeight,
+            "max_bin": Double(configuration.maxBins), "subsample": configuration.subsample,
+            "colsample_bytree": configuration.columnSample, "early_stopping_rounds": Double(configuration.earlyStoppingRounds),
+            "ndcg_cutoff": Double(configuration.cutoff), "seed": Double(configuration.seed),
+        ]
+    }
+}
+
+extension ModelCard.SplitCounts {
+    /// The counts of a training or validation set.
+    public init(_ data: TrainingData) {
+        var labels: [String: Int] = [:]
+        for label in data.labels { labels[label == label.rounded() ? String(Int(label)) : String(label), default: 0] += 1 }
+        self.init(
+            rows: data.count, groups: data.groups?.count ?? 0, positives: data.labels.filter { $0 > 0 }.count, labelCounts: labels)
+    }
+}
