@@ -45,8 +45,9 @@ struct TrainerOptions: ParsableArguments {
     @Option(help: "K of the NDCG@K that ranking reports and early stopping watches.")
     var ndcgAt: Int?
 
-    @Option(help: "Seed of row and column sampling.")
-    var seed: UInt64?
+    /// Not `--seed`: the demo commands that train also take the world's `--seed`.
+    @Option(help: "Seed of row and column sampling (XGBoost's seed).")
+    var samplingSeed: UInt64?
 
     @Flag(help: "Train on one core (the model is the same either way).")
     var singleThread = false
@@ -61,7 +62,7 @@ struct TrainerOptions: ParsableArguments {
             ("--min-child-weight", minChildWeight.map { "\($0)" }), ("--max-bin", maxBin.map(String.init)),
             ("--subsample", subsample.map { "\($0)" }), ("--colsample-bytree", colsampleBytree.map { "\($0)" }),
             ("--early-stopping-rounds", earlyStoppingRounds.map(String.init)), ("--ndcg-at", ndcgAt.map(String.init)),
-            ("--seed", seed.map(String.init)),
+            ("--sampling-seed", samplingSeed.map(String.init)),
         ]
         return given.flatMap { flag, value in value.map { [flag, $0] } ?? [] } + (singleThread ? ["--single-thread"] : [])
     }
@@ -89,7 +90,7 @@ struct TrainerOptions: ParsableArguments {
         if let colsampleBytree { configuration.columnSample = colsampleBytree }
         if let earlyStoppingRounds { configuration.earlyStoppingRounds = earlyStoppingRounds }
         if let ndcgAt { configuration.cutoff = ndcgAt }
-        if let seed { configuration.seed = seed }
+        if let samplingSeed { configuration.seed = samplingSeed }
         configuration.parallel = !singleThread
         return configuration
     }
