@@ -161,7 +161,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "lineupTests", dependencies: ["lineup", "LineupCore", "LineupServer"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "lineupTests",
+            dependencies: ["lineup", "LineupCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LineupRankingTests",
             dependencies: ["LineupRanking", "LineupCore"],

@@ -7,7 +7,6 @@ import LineupEngine
 import LineupModels
 import LineupSQLite
 import LineupServer
-import NIOCore
 
 /// A Lineup application on an in-memory (or given) store, driven in process, composed as
 /// `lineup serve` composes it: one store, one model registry, the engine and the analysis.

@@ -331,7 +331,7 @@ def main():
     errors += check_arrows(targets, table, extras, design_label)
     errors += check_imports(args.package_path, targets)
     for error in errors:
-        print(error)
+        print(error, file=sys.stderr)
     if errors:
         print("module graph: %d violation(s)" % len(errors), file=sys.stderr)
         return 1
