@@ -24,7 +24,7 @@ extension Analysis {
         do {
             template = try MetricsAccumulator(cutoffs: cutoffs)
         } catch {
-            throw AnalysisError.invalid(ValidationError(field: "k", reason: "\(error)"))
+            throw ServiceError.invalid(ValidationError(field: "k", reason: "\(error)"))
         }
         if let replay {
             // The same check as activating it: a model reading other columns is refused.
@@ -76,7 +76,7 @@ extension Analysis {
 extension Analysis {
     /// `evaluate` with a model of the models directory replayed, by version.
     public func evaluate(_ query: ImpressionQuery, cutoffs: [Int], replayVersion: String) async throws -> LogEvaluation {
-        try checked { () throws(ValidationError) in try Identifier.validate(replayVersion, field: "replay") }
+        try ServiceError.checked { () throws(ValidationError) in try Identifier.validate(replayVersion, field: "replay") }
         let model = try models.model(version: replayVersion)
         return try await evaluate(query, cutoffs: cutoffs, replay: (replayVersion, model.forest))
     }

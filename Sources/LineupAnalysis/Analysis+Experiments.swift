@@ -15,7 +15,7 @@ extension Analysis {
     public func analyzeExperiment(id: String) async throws -> ExperimentAnalysis {
         await pendingWrites()
         guard let experiment = try await store.experiments().first(where: { $0.id == id }) else {
-            throw AnalysisError.notFound(kind: "experiment", id: id)
+            throw ServiceError.notFound(kind: "experiment", id: id)
         }
         let status = ExperimentStatus(experiment, at: now())
         let labels = configuration.labels

@@ -42,7 +42,7 @@ extension Analysis {
         }
         let (groups, skipped) = collected.withLock { $0 }
         guard let first = groups.first?.time, let last = groups.last?.time else {
-            throw AnalysisError.invalid(
+            throw ServiceError.invalid(
                 ValidationError(field: "window", reason: "no logged response in it has features and an engaged widget to learn from"))
         }
         let start = specification.from ?? first
@@ -56,7 +56,7 @@ extension Analysis {
         }
         let cut = groups.firstIndex { $0.time >= splitAt } ?? groups.count
         guard cut > 0 else {
-            throw AnalysisError.invalid(ValidationError(field: "split_at", reason: "leaves no logged response to train on"))
+            throw ServiceError.invalid(ValidationError(field: "split_at", reason: "leaves no logged response to train on"))
         }
         let (train, trainCounts) = try data(groups[..<cut])
         let validation = cut < groups.count ? try data(groups[cut...]) : nil
@@ -74,7 +74,7 @@ extension Analysis {
         _ specification: TrainingSpecification, progress: @escaping @Sendable (TrainingRound) -> Void = { _ in }
     ) async throws -> ModelCard {
         guard models.directory != nil else {
-            throw AnalysisError.invalid(ValidationError(field: "models_directory", reason: ModelError.noDirectory.description))
+            throw ServiceError.invalid(ValidationError(field: "models_directory", reason: ModelError.noDirectory.description))
         }
         try specification.validate()
         let version = specification.version ?? ModelRegistry.defaultVersion(at: now())
@@ -85,7 +85,7 @@ extension Analysis {
         do {
             result = try trainer.train(set.train, validation: set.validation, progress: progress)
         } catch {
-            throw AnalysisError.invalid(ValidationError(field: "training", reason: "\(error)"))
+            throw ServiceError.invalid(ValidationError(field: "training", reason: "\(error)"))
         }
         let schema = configuration.schema
         var card = ModelCard(

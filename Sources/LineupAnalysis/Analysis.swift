@@ -50,13 +50,4 @@ public final class Analysis: Sendable {
         self.logger = logger
         self.now = now
     }
-
-    /// Runs validation, turning its failure into the analysis' error.
-    func checked<T>(_ body: () throws(ValidationError) -> T) throws(AnalysisError) -> T {
-        do {
-            return try body()
-        } catch {
-            throw AnalysisError.invalid(error)
-        }
-    }
 }

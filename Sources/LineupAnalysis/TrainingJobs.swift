@@ -28,7 +28,7 @@ public final class TrainingJobs: Sendable {
         let job = TrainingJob(
             id: UUIDv7.make(at: analysis.now()), trigger: trigger, state: .running, startedAt: analysis.now(),
             rounds: specification.trainer.rounds)
-        try jobs.withLock { jobs throws(AnalysisError) in
+        try jobs.withLock { jobs throws(ServiceError) in
             if let running = jobs.first(where: { $0.state == .running }) {
                 throw .conflict(field: "job", reason: "training job \(running.id) is still running; one runs at a time")
             }

@@ -26,7 +26,7 @@ public struct TrainingSpecification: Sendable {
     }
 
     /// Refuses what no run could use, naming the field, before any data is read.
-    public func validate() throws(AnalysisError) {
+    public func validate() throws(ServiceError) {
         do {
             try trainer.validate()
         } catch {

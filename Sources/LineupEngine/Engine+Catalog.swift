@@ -5,7 +5,7 @@ import LineupStore
 extension Engine {
     /// Creates or replaces the item `id`. A body id, when given, must match.
     public func putItem(id: String, _ draft: ItemDraft) async throws -> Upserted<Item> {
-        try checked { () throws(ValidationError) in
+        try ServiceError.checked { () throws(ValidationError) in
             try Identifier.validate(id, field: "itemId")
             if let bodyId = draft.id, bodyId != id {
                 throw ValidationError(field: "id", reason: "'\(bodyId)' differs from the path's item id '\(id)'")
@@ -19,7 +19,7 @@ extension Engine {
 
     /// Creates or replaces every item of the batch in one transaction, or none if one is invalid.
     public func importItems(_ drafts: [ItemDraft]) async throws -> BatchCounts {
-        try checked { () throws(ValidationError) in
+        try ServiceError.checked { () throws(ValidationError) in
             try validator.validate(batchSize: drafts.count, field: "items")
             var seen = Set<String>()
             for (index, draft) in drafts.enumerated() {
@@ -39,14 +39,14 @@ extension Engine {
     }
 
     public func item(id: String) async throws -> Item {
-        try checked { () throws(ValidationError) in try Identifier.validate(id, field: "itemId") }
-        guard let item = try await store.item(id: id) else { throw EngineError.notFound(kind: "item", id: id) }
+        try ServiceError.checked { () throws(ValidationError) in try Identifier.validate(id, field: "itemId") }
+        guard let item = try await store.item(id: id) else { throw ServiceError.notFound(kind: "item", id: id) }
         return item
     }
 
     public func deleteItem(id: String) async throws {
-        try checked { () throws(ValidationError) in try Identifier.validate(id, field: "itemId") }
-        guard try await store.deleteItem(id: id) else { throw EngineError.notFound(kind: "item", id: id) }
+        try ServiceError.checked { () throws(ValidationError) in try Identifier.validate(id, field: "itemId") }
+        guard try await store.deleteItem(id: id) else { throw ServiceError.notFound(kind: "item", id: id) }
         embeddings.update { $0.remove(id: id) }
         features.removeItem(id: id)
     }
@@ -54,7 +54,7 @@ extension Engine {
     /// One page of the catalog in id order. The cursor is opaque to clients: it encodes the
     /// last id of the previous page, so pages stay consistent while the catalog changes.
     public func listItems(limit: Int, cursor: String?) async throws -> ItemPage {
-        let afterId = try checked { () throws(ValidationError) -> String? in
+        let afterId = try ServiceError.checked { () throws(ValidationError) -> String? in
             guard (1...configuration.maxPageSize).contains(limit) else {
                 throw ValidationError(field: "limit", reason: "must be between 1 and \(configuration.maxPageSize)")
             }
@@ -71,14 +71,5 @@ extension Engine {
             id: id, title: draft.title, description: draft.description, type: draft.type, tags: draft.tags,
             embedding: draft.embedding, attributes: draft.attributes, active: draft.active,
             createdAt: time, updatedAt: time)
-    }
-
-    /// Runs validation, turning its failure into the engine's error.
-    func checked<T>(_ body: () throws(ValidationError) -> T) throws(EngineError) -> T {
-        do {
-            return try body()
-        } catch {
-            throw EngineError.invalid(error)
-        }
     }
 }

@@ -7,7 +7,7 @@ extension Engine {
     /// Returns once they are committed: `inserted` new events, `existing` duplicates.
     public func ingest(_ drafts: [EventDraft]) async throws -> BatchCounts {
         let receivedAt = now()
-        try checked { () throws(ValidationError) in
+        try ServiceError.checked { () throws(ValidationError) in
             try validator.validate(batchSize: drafts.count, field: "events")
             for (index, draft) in drafts.enumerated() {
                 try validator.validate(draft, path: "events[\(index)].", now: receivedAt)

@@ -24,7 +24,7 @@ extension Engine {
 
     public func experiment(id: String) throws -> (experiment: Experiment, status: ExperimentStatus) {
         guard let found = experiments().first(where: { $0.experiment.id == id }) else {
-            throw EngineError.notFound(kind: "experiment", id: id)
+            throw ServiceError.notFound(kind: "experiment", id: id)
         }
         return found
     }
@@ -34,15 +34,15 @@ extension Engine {
     /// or change what a variant means halfway (409 names the field). Returns it and
     /// whether it was created.
     public func putExperiment(id: String, _ draft: ExperimentDraft) async throws -> (experiment: Experiment, created: Bool) {
-        try checked { () throws(ValidationError) in try validate(id: id, draft) }
+        try ServiceError.checked { () throws(ValidationError) in try validate(id: id, draft) }
         for (index, variant) in draft.variants.enumerated() {
             guard let version = variant.overrides.modelVersion else { continue }
             do {
                 _ = try models.model(version: version)
             } catch .notFound {
-                throw EngineError.notFound(kind: "model", id: version)
+                throw ServiceError.notFound(kind: "model", id: version)
             } catch {
-                throw EngineError.invalid(ValidationError(field: "variants[\(index)].overrides.model_version", reason: error.description))
+                throw ServiceError.invalid(ValidationError(field: "variants[\(index)].overrides.model_version", reason: error.description))
             }
         }
         let time = now()
@@ -59,7 +59,7 @@ extension Engine {
                 ("control", existing.control == draft.control), ("targeting", existing.targeting == draft.targeting),
                 ("start", existing.start == draft.start),
             ] where !same {
-                throw EngineError.conflict(
+                throw ServiceError.conflict(
                     field: field,
                     reason: "experiment \(id) has started: only its stop may change (a new \(field) would move users or change what they see)")
             }

@@ -14,7 +14,7 @@ extension Engine {
     /// old evidence would speak for it.
     public func putLayouts(surface: String, _ drafts: [LayoutDraft]) async throws -> SurfaceLayouts {
         let existing = bandit.layouts(of: surface)
-        try checked { () throws(ValidationError) in
+        try ServiceError.checked { () throws(ValidationError) in
             try Identifier.validate(surface, field: "surface")
             var seen = Set<String>()
             for (index, draft) in drafts.enumerated() {
@@ -32,7 +32,7 @@ extension Engine {
             }
         }
         for (index, draft) in drafts.enumerated() where existing?.arms.first(where: { $0.id == draft.id })?.retired == true {
-            throw EngineError.conflict(
+            throw ServiceError.conflict(
                 field: "layouts[\(index)].id", reason: "layout '\(draft.id)' was retired; give the new layout another id")
         }
         let time = now()
@@ -61,7 +61,7 @@ extension Engine {
 
     /// A surface's layouts, retired ones included.
     public func layouts(surface: String) throws -> SurfaceLayouts {
-        guard let layouts = bandit.layouts(of: surface) else { throw EngineError.notFound(kind: "surface", id: surface) }
+        guard let layouts = bandit.layouts(of: surface) else { throw ServiceError.notFound(kind: "surface", id: surface) }
         return layouts
     }
 

@@ -14,7 +14,7 @@ extension Engine {
     /// popularity; for a user who opted out of personalisation, popularity alone. The
     /// answer says which ranker served.
     public func rank(_ request: RankRequest) async throws -> Ranking {
-        try checked { () throws(ValidationError) in
+        try ServiceError.checked { () throws(ValidationError) in
             try Identifier.validate(request.userId, field: "user_id")
             try Identifier.validate(request.surface, field: "surface")
             guard (1...configuration.maxPageSize).contains(request.k) else {

@@ -54,7 +54,7 @@ extension Engine {
     /// The `k` items closest to the user's recent interests (stage 1 of ranking), restricted
     /// to `candidates` when given; cold users get their role's prior, else popularity.
     public func neighbors(userId: String, k: Int, candidates: [String]? = nil) async throws -> Neighbors {
-        try checked { () throws(ValidationError) in
+        try ServiceError.checked { () throws(ValidationError) in
             try Identifier.validate(userId, field: "userId")
             guard (1...configuration.maxPageSize).contains(k) else {
                 throw ValidationError(field: "k", reason: "must be between 1 and \(configuration.maxPageSize)")

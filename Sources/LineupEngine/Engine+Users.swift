@@ -5,7 +5,7 @@ import LineupStore
 extension Engine {
     /// Creates or replaces the profile `id`. A body id, when given, must match.
     public func putUser(id: String, _ draft: UserDraft) async throws -> Upserted<User> {
-        try checked { () throws(ValidationError) in
+        try ServiceError.checked { () throws(ValidationError) in
             try Identifier.validate(id, field: "userId")
             if let bodyId = draft.id, bodyId != id {
                 throw ValidationError(field: "id", reason: "'\(bodyId)' differs from the path's user id '\(id)'")
@@ -26,7 +26,7 @@ extension Engine {
 
     /// Creates or replaces many profiles in one transaction, or none if one is invalid.
     public func importUsers(_ drafts: [UserDraft]) async throws -> BatchCounts {
-        try checked { () throws(ValidationError) in
+        try ServiceError.checked { () throws(ValidationError) in
             try validator.validate(batchSize: drafts.count, field: "users")
             for (index, draft) in drafts.enumerated() {
                 let path = "users[\(index)]."
@@ -46,30 +46,30 @@ extension Engine {
     }
 
     public func user(id: String) async throws -> User {
-        try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
-        guard let user = try await store.user(id: id) else { throw EngineError.notFound(kind: "user", id: id) }
+        try ServiceError.checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
+        guard let user = try await store.user(id: id) else { throw ServiceError.notFound(kind: "user", id: id) }
         return user
     }
 
     /// Erases every record about the user (right to be forgotten).
     public func eraseUser(id: String) async throws -> UserErasure {
-        try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
+        try ServiceError.checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
         // Responses still buffered for the log would otherwise land after the erasure.
         await impressions.flush()
         let erasure = try await store.eraseUser(id: id)
         userVectors.forget(userId: id)
         features.forget(userId: id)
-        if erasure.isEmpty { throw EngineError.notFound(kind: "user", id: id) }
+        if erasure.isEmpty { throw ServiceError.notFound(kind: "user", id: id) }
         logger.info(
             "erased user", metadata: ["events": "\(erasure.eventsDeleted)", "impressions": "\(erasure.impressionsDeleted)"])
         return erasure
     }
 
     public func exportUser(id: String) async throws -> UserExport {
-        try checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
+        try ServiceError.checked { () throws(ValidationError) in try Identifier.validate(id, field: "userId") }
         await impressions.flush()
         let export = try await store.exportUser(id: id)
-        if export.isEmpty { throw EngineError.notFound(kind: "user", id: id) }
+        if export.isEmpty { throw ServiceError.notFound(kind: "user", id: id) }
         return export
     }
 }

@@ -147,7 +147,7 @@ struct APIHandler: APIProtocol {
 
     func getTrainingJob(_ input: Operations.GetTrainingJob.Input) async throws -> Operations.GetTrainingJob.Output {
         guard let job = training.job(id: input.path.jobId) else {
-            throw AnalysisError.notFound(kind: "training job", id: input.path.jobId)
+            throw ServiceError.notFound(kind: "training job", id: input.path.jobId)
         }
         return .ok(.init(body: .json(try APIMapping.job(job))))
     }

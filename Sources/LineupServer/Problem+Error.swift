@@ -14,10 +14,8 @@ extension Problem {
         switch error {
         case let problem as Problem:
             self = problem
-        case let error as EngineError:
-            self.init(engineError: error)
-        case let error as AnalysisError:
-            self.init(analysisError: error)
+        case let error as ServiceError:
+            self.init(serviceError: error)
         case let error as ModelError:
             self.init(modelError: error)
         case let error as ValidationError:
@@ -33,18 +31,10 @@ extension Problem {
         }
     }
 
-    private init(engineError: EngineError) {
-        switch engineError {
+    private init(serviceError: ServiceError) {
+        switch serviceError {
         case .invalid(let error): self.init(.badRequest, error.reason, field: error.field)
-        case .notFound: self.init(.notFound, engineError.description)
-        case .conflict(let field, let reason): self.init(.conflict, reason, field: field)
-        }
-    }
-
-    private init(analysisError: AnalysisError) {
-        switch analysisError {
-        case .invalid(let error): self.init(.badRequest, error.reason, field: error.field)
-        case .notFound: self.init(.notFound, analysisError.description)
+        case .notFound: self.init(.notFound, serviceError.description)
         case .conflict(let field, let reason): self.init(.conflict, reason, field: field)
         }
     }
@@ -61,8 +51,7 @@ extension Problem {
     /// Errors of the generated layer: the request did not match openapi.yaml.
     private init(serverError: ServerError) {
         switch serverError.underlyingError {
-        case let error as EngineError: self.init(engineError: error)
-        case let error as AnalysisError: self.init(analysisError: error)
+        case let error as ServiceError: self.init(serviceError: error)
         case let error as ModelError: self.init(modelError: error)
         case let error as ValidationError: self.init(.badRequest, error.reason, field: error.field)
         case let error as Problem: self = error

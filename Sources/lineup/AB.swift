@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LineupAnalysis
+import LineupCore
 
 /// An experiment's analysis from the configured database: what an experimenter reads
 /// before deciding.
@@ -36,7 +37,7 @@ struct AB: AsyncParsableCommand {
         let analysis: ExperimentAnalysis
         do {
             analysis = try await runtime.analysis.analyzeExperiment(id: experiment)
-        } catch let error as AnalysisError {
+        } catch let error as ServiceError {
             throw ValidationError("\(error)")
         }
         if let html {

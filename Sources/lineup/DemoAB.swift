@@ -73,7 +73,7 @@ struct DemoAB: AsyncParsableCommand {
                         .init(id: "two-stage", weight: 1, overrides: .init(ranker: "two_stage", modelVersion: model)),
                     ],
                     control: "popularity"))
-        } catch let error as EngineError {
+        } catch let error as ServiceError {
             throw ValidationError("the experiment cannot be defined: \(error) (is \(models)/\(model).json there?)")
         }
         Console.line("demo-ab: experiment \(id): popularity (control) against two-stage with model \(model), 50/50 by user")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LineupAnalysis
+import LineupCore
 import LineupEngine
 import LineupModels
 import LineupRanking
@@ -116,7 +117,7 @@ struct Train: AsyncParsableCommand {
                     Console.line(Self.progress(round, of: total, objective: objective, cutoff: cutoff))
                 }
             }
-        } catch let error as AnalysisError {
+        } catch let error as ServiceError {
             throw ValidationError("\(error)")
         } catch let error as ModelError {
             throw ValidationError("\(error)")

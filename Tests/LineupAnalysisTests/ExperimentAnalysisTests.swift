@@ -106,7 +106,7 @@ import Testing
         // With nothing engaged anywhere the relative lift has nothing to stand on.
         let treatment = try #require(analysis.variants.first { $0.variant == "treatment" }?.versusControl)
         #expect(treatment.requests.relativeLift == nil)
-        await #expect(throws: AnalysisError.notFound(kind: "experiment", id: "nope")) {
+        await #expect(throws: ServiceError.notFound(kind: "experiment", id: "nope")) {
             _ = try await log.analysis.analyzeExperiment(id: "nope")
         }
     }

@@ -104,18 +104,18 @@ import Testing
         specification.version = "empty"
         specification.from = start.addingTimeInterval(-7_200)
         specification.to = start.addingTimeInterval(-3_600)
-        await #expect(throws: AnalysisError.self) { try await analysis.train(specification) }
+        await #expect(throws: ServiceError.self) { try await analysis.train(specification) }
         specification.from = nil
         specification.to = nil
         specification.splitAt = start.addingTimeInterval(-1)
-        await #expect(throws: AnalysisError.self) { try await analysis.train(specification) }
+        await #expect(throws: ServiceError.self) { try await analysis.train(specification) }
         specification.splitAt = nil
         specification.trainer.maxDepth = 0
-        await #expect(throws: AnalysisError.self) { try await analysis.train(specification) }
+        await #expect(throws: ServiceError.self) { try await analysis.train(specification) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: models).sorted() == files)
 
         let unconfigured = try await servedLog(models: nil).log.analysis
-        await #expect(throws: AnalysisError.self) { try await unconfigured.train(TrainingSpecification()) }
+        await #expect(throws: ServiceError.self) { try await unconfigured.train(TrainingSpecification()) }
     }
 
     /// What the schedule does each turn: train on the latest window, activate only a model
@@ -128,7 +128,7 @@ import Testing
         specification.trainer.minChildWeight = 0.01
         specification.version = "better"
         let job = try jobs.start(specification, activateIfBetter: true, trigger: "schedule")
-        #expect(throws: AnalysisError.self) { try jobs.start(specification) }
+        #expect(throws: ServiceError.self) { try jobs.start(specification) }
         let done = try #require(await jobs.wait(id: job.id))
         #expect(done.state == .succeeded && done.trigger == "schedule")
         let comparison = try #require(done.card?.comparison)

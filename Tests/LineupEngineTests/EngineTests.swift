@@ -17,7 +17,7 @@ import Testing
         do {
             try await body()
             return nil
-        } catch EngineError.invalid(let error) {
+        } catch ServiceError.invalid(let error) {
             return error.field
         } catch {
             return "unexpected \(error)"
@@ -53,7 +53,7 @@ import Testing
 
     @Test func unknownThingsAreNotFound() async throws {
         let engine = try engine()
-        await #expect(throws: EngineError.notFound(kind: "item", id: "nope")) { try await engine.item(id: "nope") }
-        await #expect(throws: EngineError.notFound(kind: "user", id: "nope")) { try await engine.eraseUser(id: "nope") }
+        await #expect(throws: ServiceError.notFound(kind: "item", id: "nope")) { try await engine.item(id: "nope") }
+        await #expect(throws: ServiceError.notFound(kind: "user", id: "nope")) { try await engine.eraseUser(id: "nope") }
     }
 }

@@ -105,13 +105,13 @@ import Testing
         _ = try await engine.putExperiment(id: "exp", draft(weights: [1, 2], start: start.addingTimeInterval(3_600)))
         clock.advance(7_200)
         #expect(try engine.experiment(id: "exp").status == .running)
-        await #expect(throws: EngineError.self) {
+        await #expect(throws: ServiceError.self) {
             _ = try await engine.putExperiment(id: "exp", draft(weights: [1, 1], start: start.addingTimeInterval(3_600)))
         }
         do {
             _ = try await engine.putExperiment(id: "exp", draft(weights: [1, 2], salt: "s2", start: start.addingTimeInterval(3_600)))
             Issue.record("a new salt was accepted")
-        } catch EngineError.conflict(let field, _) {
+        } catch ServiceError.conflict(let field, _) {
             #expect(field == "salt")
         }
         #expect(try engine.experiment(id: "exp").experiment.variants.map(\.weight) == [1, 2])
@@ -119,7 +119,7 @@ import Testing
             id: "exp", draft(weights: [1, 2], start: start.addingTimeInterval(3_600), stop: clock.value.withLock { $0 }))
         #expect(!stopped.created)
         #expect(try engine.experiment(id: "exp").status == .stopped)
-        #expect(throws: EngineError.notFound(kind: "experiment", id: "nope")) { try engine.experiment(id: "nope") }
+        #expect(throws: ServiceError.notFound(kind: "experiment", id: "nope")) { try engine.experiment(id: "nope") }
     }
 
     @Test(arguments: [
@@ -143,7 +143,7 @@ import Testing
         do {
             _ = try await engine.putExperiment(id: "bad", draft)
             Issue.record("accepted")
-        } catch EngineError.invalid(let error) {
+        } catch ServiceError.invalid(let error) {
             #expect(error.field == field, "\(error)")
         }
         #expect(engine.experiments().isEmpty)

@@ -89,16 +89,16 @@ import Testing
         // A retired layout is never chosen again.
         for _ in 0..<50 { #expect(try await harness.rank().layout?.arm != "compact") }
         // ... and cannot come back under its id; nothing changes.
-        await #expect(throws: EngineError.conflict(
+        await #expect(throws: ServiceError.conflict(
             field: "layouts[0].id", reason: "layout 'compact' was retired; give the new layout another id")) {
             _ = try await harness.engine.putLayouts(surface: "home", arms("compact"))
         }
-        await #expect(throws: EngineError.self) { _ = try await harness.engine.putLayouts(surface: "home", arms("grid", "grid")) }
-        await #expect(throws: EngineError.invalid(ValidationError(field: "layouts[1].name", reason: "must be 1 to 200 characters"))) {
+        await #expect(throws: ServiceError.self) { _ = try await harness.engine.putLayouts(surface: "home", arms("grid", "grid")) }
+        await #expect(throws: ServiceError.invalid(ValidationError(field: "layouts[1].name", reason: "must be 1 to 200 characters"))) {
             _ = try await harness.engine.putLayouts(surface: "home", [LayoutDraft(id: "grid", name: "G"), LayoutDraft(id: "x", name: " ")])
         }
         #expect(try harness.engine.layouts(surface: "home") == second)
-        #expect(throws: EngineError.notFound(kind: "surface", id: "nowhere")) { try harness.engine.layouts(surface: "nowhere") }
+        #expect(throws: ServiceError.notFound(kind: "surface", id: "nowhere")) { try harness.engine.layouts(surface: "nowhere") }
     }
 
     @Test func aRankResponseCarriesTheLayoutAndTheLogItsPropensity() async throws {

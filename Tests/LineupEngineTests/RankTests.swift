@@ -154,7 +154,7 @@ import Testing
             do {
                 _ = try await engine.rank(request)
                 return nil
-            } catch EngineError.invalid(let error) {
+            } catch ServiceError.invalid(let error) {
                 return error.field
             } catch {
                 return "unexpected \(error)"
