@@ -2,8 +2,12 @@ import Foundation
 import LineupCore
 @testable import LineupSQLite
 import LineupStore
+import Synchronization
 import Testing
 
+/// What only the SQLite store has: files on disk, reopening them, copies, and the separate
+/// connection a file store scans on. What every store promises is the conformance suite's
+/// (`StoreConformanceTests`).
 @Suite struct SQLiteStoreTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
@@ -16,70 +20,6 @@ import Testing
         Event(eventId: id, userId: user, sessionId: "s1", itemId: "w1", type: .click, value: 2.5,
               timestamp: t0.addingTimeInterval(offset), requestId: "r1", context: ["device": "mobile"],
               receivedAt: t0)
-    }
-
-    @Test func upsertKeepsCreationTimeAndReportsCreation() async throws {
-        let store = try SQLiteStore()
-        let first = try await store.upsertItem(item("w1", at: t0))
-        #expect(first.created)
-        let second = try await store.upsertItem(item("w1", title: "Monthly revenue", at: t0.addingTimeInterval(60)))
-        #expect(!second.created)
-        let stored = try #require(try await store.item(id: "w1"))
-        #expect(stored.title == "Monthly revenue")
-        #expect(stored.createdAt == t0)
-        #expect(stored.updatedAt == t0.addingTimeInterval(60))
-        #expect(stored.embedding == [1, 0, 0.5])
-        #expect(stored.attributes == ["owner": .string("finance")])
-    }
-
-    @Test func itemsPageInIdOrder() async throws {
-        let store = try SQLiteStore()
-        _ = try await store.upsertItems(["c", "a", "e", "b", "d"].map { item($0, at: t0) })
-        let first = try await store.items(after: nil, limit: 2).map(\.id)
-        let second = try await store.items(after: "b", limit: 2).map(\.id)
-        let last = try await store.items(after: "d", limit: 2).map(\.id)
-        #expect(first == ["a", "b"])
-        #expect(second == ["c", "d"])
-        #expect(last == ["e"])
-    }
-
-    @Test func batchCountsCreatedAndReplaced() async throws {
-        let store = try SQLiteStore()
-        let first = try await store.upsertItems([item("a", at: t0), item("b", at: t0)])
-        let second = try await store.upsertItems([item("b", at: t0), item("c", at: t0)])
-        #expect(first == BatchCounts(inserted: 2, existing: 0))
-        #expect(second == BatchCounts(inserted: 1, existing: 1))
-    }
-
-    @Test func duplicateEventsAreNoOps() async throws {
-        let store = try SQLiteStore()
-        let first = try await store.insertEvents([event("e1"), event("e2"), event("e1")])
-        #expect(first == EventInsertion(inserted: [0, 1], duplicates: 1))
-        var changed = event("e2")
-        changed.type = .hide
-        let second = try await store.insertEvents([changed, event("e3")])
-        #expect(second == EventInsertion(inserted: [1], duplicates: 1))
-        let log = try await store.events(after: 0, limit: 10)
-        #expect(log.map(\.event.eventId) == ["e1", "e2", "e3"])
-        #expect(try await store.events(after: log[1].sequence, limit: 10).map(\.event.eventId) == ["e3"])
-        let events = try await store.events(userId: "u1")
-        #expect(events.map(\.eventId) == ["e1", "e2", "e3"])
-        #expect(events[1].type == .click, "a duplicate id must not overwrite the stored event")
-        #expect(events[0] == event("e1"))
-    }
-
-    @Test func erasureRemovesProfileAndEvents() async throws {
-        let store = try SQLiteStore()
-        _ = try await store.upsertUser(User(id: "u1", role: "analyst", createdAt: t0, updatedAt: t0))
-        _ = try await store.insertEvents([event("e1"), event("e2", at: 5), event("e3", user: "u2")])
-        let export = try await store.exportUser(id: "u1")
-        #expect(export.profile?.role == "analyst")
-        #expect(export.events.map(\.eventId) == ["e1", "e2"])
-
-        let erasure = try await store.eraseUser(id: "u1")
-        #expect(erasure == UserErasure(userId: "u1", profileDeleted: true, eventsDeleted: 2))
-        #expect(try await store.exportUser(id: "u1").isEmpty)
-        #expect(try await store.events(userId: "u2").count == 1)
     }
 
     @Test func dataSurvivesReopeningTheFile() async throws {
@@ -116,49 +56,37 @@ import Testing
         #expect(try await store.events(userId: "u1").count == 2)
         await #expect(throws: (any Error).self) { try await store.copy(to: copyPath) }
     }
-}
 
-@Suite struct JSONCodingTests {
-    @Test(arguments: [
-        [:],
-        ["device": "mobile"],
-        ["b": "2", "a": "quote \" backslash \\ newline \n tab \t bell \u{7} é 😀", "z": ""],
-    ])
-    func contextTextIsJSONThatReadsBackTheSame(_ context: [String: String]) throws {
-        let text = JSONCoding.string(context)
-        let parsed = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
-        #expect(parsed == context)
-        let keyPositions = context.keys.sorted().compactMap { text.range(of: "\"\($0)\":")?.lowerBound }
-        #expect(keyPositions == keyPositions.sorted(), "keys are written in sorted order")
-    }
-}
-
-@Suite struct CheckpointerTests {
-    /// Commits never checkpoint (wal_autocheckpoint = 0), so the database file only grows when
-    /// the background checkpointer copies the log into it.
-    @Test func logIsCopiedIntoTheDatabaseInTheBackground() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lineup-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("lineup.sqlite").path
-        let store = try SQLiteStore(configuration: .init(path: path, synchronous: .normal))
-        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-        let padding = String(repeating: "x", count: 200)
-        for batch in 0..<10 {
-            let events = (0..<5_000).map { index in
-                Event(eventId: "e-\(batch)-\(index)", userId: "u\(index % 300)", itemId: "w\(index % 50)", type: .view,
-                      timestamp: t0, context: ["device": "desktop", "padding": padding], receivedAt: t0)
-            }
-            _ = try await store.insertEvents(events)
+    /// A store on a file scans on a connection of its own (no mmap, a small cache): it
+    /// sees what the writer committed.
+    @Test func aFileStoreScansOnItsOwnConnection() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lineup-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try SQLiteStore(configuration: .init(path: path))
+        func impression(_ id: String, at minutes: Double = 0, scores: [Float] = [0.9, 0.5, 0.1]) -> Impression {
+            Impression(
+                requestId: id, time: t0.addingTimeInterval(minutes * 60), userId: "u", surface: "home",
+                context: ["device": "desktop"], ranker: "two_stage", modelVersion: "m1", schemaVersion: 1,
+                items: scores.enumerated().map { index, score in
+                    ImpressionItem(
+                        itemId: "w\(index)", position: index + 1, score: score, retrievalScore: 0.5, pinned: index == 0,
+                        features: [score, .nan, Float(index)])
+                })
         }
-        func size(_ file: String) -> Int {
-            ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int) ?? 0
+        try await store.insertImpressions([impression("r1"), impression("r2", at: 1, scores: [0.7])])
+        _ = try await store.insertEvents([
+            Event(eventId: "e1", userId: "u", itemId: "w2", type: .click, timestamp: t0.addingTimeInterval(60),
+                  requestId: "r1", receivedAt: t0)
+        ])
+        let labels = Mutex<[[Int]]>([])
+        try await store.scanImpressions(.init(), labels: .init(), features: true) { read in
+            labels.withLock { $0.append(read.labels) }
         }
-        var waited = 0
-        while size(path) < 4 << 20 && waited < 100 {
-            try await Task.sleep(for: .milliseconds(100))
-            waited += 1
+        #expect(labels.withLock { $0 } == [[0, 0, 1], [0]])
+        let scores = Mutex<[Float]>([])
+        try await store.scanScores(.init(), labels: .init(), withFeatures: false, rescore: { $0[0] * 2 }) { logged in
+            scores.withLock { $0.append(logged.score) }
         }
-        #expect(size(path) >= 4 << 20, "database \(size(path)) bytes, log \(size(path + "-wal")) bytes")
-        #expect(try await store.statistics().events == 50_000)
+        #expect(scores.withLock { $0 } == [0.2, 1.0, 1.4, 1.8])
     }
 }
