@@ -8,20 +8,28 @@ extension SQLiteStore {
         // Encode outside the write transaction: the writer is the one serialized resource.
         let contexts = events.map { $0.context.isEmpty ? nil : JSONCoding.string($0.context) }
         return try await writer.write { db in
+            // Sequences are given here, from the log's counter, never from MAX(seq): an
+            // erasure of the newest events must not hand their sequences out again.
+            var last = try Int64.fetchOne(db, sql: "SELECT last_seq FROM event_log") ?? 0
             let statement = try db.cachedStatement(sql: """
-                INSERT INTO events (event_id, user_id, session_id, item_id, type, value, ts, request_id, context, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO events (seq, event_id, user_id, session_id, item_id, type, value, ts, request_id, context, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(event_id) DO NOTHING
                 """)
             var inserted: [Int] = []
             for (index, (event, context)) in zip(events, contexts).enumerated() {
                 try statement.execute(arguments: [
-                    event.eventId, event.userId, event.sessionId, event.itemId, event.type.rawValue,
+                    last + 1, event.eventId, event.userId, event.sessionId, event.itemId, event.type.rawValue,
                     event.value, event.timestamp.timeIntervalSince1970, event.requestId, context,
                     event.receivedAt.timeIntervalSince1970,
                 ])
-                if db.changesCount > 0 { inserted.append(index) }
+                if db.changesCount > 0 {
+                    inserted.append(index)
+                    last += 1
+                }
             }
+            try db.execute(
+                sql: "UPDATE event_log SET last_seq = ?, rows = rows + ?", arguments: [last, inserted.count])
             return EventInsertion(inserted: inserted, duplicates: events.count - inserted.count)
         }
     }

@@ -13,16 +13,19 @@ extension SQLiteStore {
     }
 
     public func saveExperiment(_ experiment: Experiment) async throws {
-        let definition = try JSONCoding.string(experiment)
         try await writer.write { db in
+            var stored = experiment
+            if let createdAt = try Double.fetchOne(db, sql: "SELECT created_at FROM experiments WHERE id = ?", arguments: [experiment.id]) {
+                stored.createdAt = Date(timeIntervalSince1970: createdAt)
+            }
             try db.execute(
                 sql: """
                     INSERT INTO experiments (id, definition, created_at, updated_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at
                     """,
                 arguments: [
-                    experiment.id, definition, experiment.createdAt.timeIntervalSince1970,
-                    experiment.updatedAt.timeIntervalSince1970,
+                    stored.id, try JSONCoding.string(stored), stored.createdAt.timeIntervalSince1970,
+                    stored.updatedAt.timeIntervalSince1970,
                 ])
         }
     }

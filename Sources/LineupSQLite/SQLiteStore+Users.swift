@@ -53,6 +53,7 @@ extension SQLiteStore {
             let profileDeleted = db.changesCount > 0
             try db.execute(sql: "DELETE FROM events WHERE user_id = ?", arguments: [id])
             let eventsDeleted = db.changesCount
+            try db.execute(sql: "UPDATE event_log SET rows = rows - ?", arguments: [eventsDeleted])
             try db.execute(sql: "DELETE FROM experiment_exposures WHERE user_id = ?", arguments: [id])
             return UserErasure(
                 userId: id, profileDeleted: profileDeleted, eventsDeleted: eventsDeleted,

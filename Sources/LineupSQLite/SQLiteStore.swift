@@ -112,7 +112,7 @@ public final class SQLiteStore: Store {
             (
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
+                try Int.fetchOne(db, sql: "SELECT rows FROM event_log") ?? 0
             )
         }
         var bytes = 0

@@ -149,6 +149,20 @@ enum Schema {
                 CREATE INDEX impressions_by_experiment ON impressions(experiment, variant) WHERE experiment IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v5: event log counters") { db in
+            try db.execute(sql: """
+                -- The event log's own counters, kept in the transactions that change it: the
+                -- highest sequence ever given (erasing the newest events does not give theirs
+                -- back, so a reader resuming after the last sequence it saw misses nothing),
+                -- and the number of rows (what /metrics reports, without a scan).
+                CREATE TABLE event_log (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    last_seq INTEGER NOT NULL,
+                    rows INTEGER NOT NULL
+                );
+                INSERT INTO event_log (id, last_seq, rows) SELECT 1, COALESCE(MAX(seq), 0), COUNT(*) FROM events;
+                """)
+        }
         return migrator
     }
 }

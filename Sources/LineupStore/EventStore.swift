@@ -7,6 +7,8 @@ public protocol EventStore: Sendable {
     func insertEvents(_ events: [Event]) async throws -> EventInsertion
 
     /// The log in arrival order, strictly after `sequence`: how in-memory state is rebuilt.
+    /// Sequences only grow: one given to an event is never given again, even once the
+    /// event is erased, so a reader resuming after the last sequence it saw misses nothing.
     func events(after sequence: Int64, limit: Int) async throws -> [LoggedEvent]
 
     /// A user's events, oldest first.

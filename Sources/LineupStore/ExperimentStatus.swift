@@ -1,5 +1,4 @@
 import Foundation
-import LineupStore
 
 /// Where an experiment stands at a moment.
 public enum ExperimentStatus: String, Sendable, Codable {

@@ -7,6 +7,8 @@ import LineupCore
 public protocol ExperimentStore: Sendable {
     func experiments() async throws -> [Experiment]
 
+    /// Inserts or replaces an experiment, keeping the original `createdAt` on replace (the
+    /// order `experiments()` lists them in, which decides which experiment serves a request).
     func saveExperiment(_ experiment: Experiment) async throws
 
     /// Users exposed per variant.

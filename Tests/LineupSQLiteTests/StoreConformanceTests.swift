@@ -12,21 +12,7 @@ import Testing
     /// `withKnownIssue`: the failure is reported without failing the run, and once the
     /// store is fixed the check passes, the known issue goes unrecorded, and the test fails
     /// until its entry here is removed.
-    static let knownIssues: [String: Comment] = [
-        "events: an event arriving after an erased one gets a greater sequence": """
-            events.seq is an INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite hands out MAX(seq) + 1, so \
-            once the newest events are erased their sequences are given again to the next events, and a \
-            reader resuming after the last sequence it saw skips them
-            """,
-        "experiments: a save naming another createdAt keeps the original createdAt": """
-            saveExperiment upserts the JSON definition, createdAt included, and keeps only the created_at \
-            column: experiments() orders by the first createdAt but returns the last one saved
-            """,
-        "health: statistics() counts the events left after an erasure": """
-            statistics().events is MAX(seq), the highest sequence still stored, not the number of rows: \
-            erasing a user's events leaves it unchanged unless they were the newest
-            """,
-    ]
+    static let knownIssues: [String: Comment] = [:]
 
     @Test(arguments: StoreConformance.checks)
     func inMemory(_ check: StoreConformance.Check) async throws {
