@@ -46,11 +46,16 @@ public struct EvidenceTable: Sendable, Equatable {
     }
 
     /// Counts one settled decision: in its segment and surface-wide, each decayed to `time`
-    /// first (a decision without a segment counts once, surface-wide).
-    public mutating func record(surface: String, segment: String, arm: String, reward: Bool, at time: Date, halfLife: TimeInterval?) {
-        for key in segment.isEmpty ? [""] : [segment, ""] {
+    /// first (a decision without a segment counts once, surface-wide). Returns the rows it
+    /// changed, as they are now: what a store writes back.
+    @discardableResult
+    public mutating func record(
+        surface: String, segment: String, arm: String, reward: Bool, at time: Date, halfLife: TimeInterval?
+    ) -> [Row] {
+        (segment.isEmpty ? [""] : [segment, ""]).map { key in
             cells[surface, default: [:]][key, default: [:]][arm, default: Evidence(updatedAt: time)]
                 .add(reward: reward, at: time, halfLife: halfLife)
+            return Row(surface: surface, segment: key, arm: arm, evidence: cells[surface]![key]![arm]!)
         }
     }
 

@@ -140,16 +140,29 @@ extension Engine {
                 closeBefore: requestIds.isEmpty ? time.addingTimeInterval(-policy.window - configuration.maxClockSkew) : nil,
                 rewardTypes: policy.rewardTypes, window: policy.window, clockSkew: configuration.maxClockSkew)
         ) { stored, settled in
+            // Only the rows the decisions changed go back: a surface has a row per segment
+            // and arm, and a settling touches a few.
             var table = EvidenceTable(stored: stored)
+            var changed: [String: EvidenceTable.Row] = [:]
             for decision in settled {
-                table.record(
+                let rows = table.record(
                     surface: decision.surface, segment: decision.segment, arm: decision.arm, reward: decision.reward == 1,
                     at: time, halfLife: policy.halfLife)
+                for row in rows { changed["\(row.surface)\u{0}\(row.segment)\u{0}\(row.arm)"] = row }
             }
-            return table.stored
+            return changed.values.map(ArmEvidence.init)
         }
         bandit.record(settled, at: time)
         if requestIds.isEmpty { bandit.refresh(at: time) }
+    }
+}
+
+extension ArmEvidence {
+    /// A row of the bandit's table, as the store keeps it.
+    init(_ row: EvidenceTable.Row) {
+        self.init(
+            surface: row.surface, segment: row.segment, arm: row.arm, successes: row.evidence.successes,
+            failures: row.evidence.failures, updatedAt: row.evidence.updatedAt)
     }
 }
 
@@ -159,14 +172,5 @@ extension EvidenceTable {
         self.init(stored.map {
             Row(surface: $0.surface, segment: $0.segment, arm: $0.arm, successes: $0.successes, failures: $0.failures, updatedAt: $0.updatedAt)
         })
-    }
-
-    /// The rows as the store keeps them.
-    var stored: [ArmEvidence] {
-        rows.map {
-            ArmEvidence(
-                surface: $0.surface, segment: $0.segment, arm: $0.arm, successes: $0.evidence.successes,
-                failures: $0.evidence.failures, updatedAt: $0.evidence.updatedAt)
-        }
     }
 }
