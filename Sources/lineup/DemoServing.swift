@@ -6,8 +6,8 @@ import LineupSimulator
 /// The demo world's planned sessions served through `Engine.rank`, the one loop behind every
 /// demo (`demo-training`, `demo-loop`, `demo-bandit`, `demo-ab`): rank a session's dashboard
 /// at its start, show the answer to the simulated user (pins first, hidden widgets gone, as
-/// the dashboard would), log the response before its events arrive, move the clock past the
-/// user's reactions and ingest them, exactly as production sees them. What each demo counts
+/// the dashboard would), log a layout decision before its events arrive, move the clock past
+/// the user's reactions and ingest them, as production sees them. What each demo counts
 /// it counts in `served`, which sees the session after the response was logged and before
 /// its events change the online state (so stage 2's features are still as served).
 struct DemoServing {
@@ -64,8 +64,11 @@ struct DemoServing {
                     session, shown: shown, requestId: ranking.requestId, layout: ranking.layout?.arm, controls: &after)
                 controls[session.user.id] = after
                 if let last = events.last?.timestamp { clock.advance(to: last) }
-                // The response is logged before its events arrive, as in production.
-                await engine.impressions.flush()
+                // A layout decision is logged before its events arrive, as the flusher service
+                // writes it within a second in production, so the events reward it at once.
+                // Other responses stay buffered until something reads the log: only their
+                // labels depend on them, and those are read after the fact.
+                if ranking.layout != nil { await engine.impressions.flush() }
                 try await served(Served(session: session, ranking: ranking, shown: shown, events: events, controlsBefore: before))
                 for chunk in events.chunked(by: engine.configuration.maxBatchSize) {
                     _ = try await engine.ingest(chunk.map(EventDraft.init))
