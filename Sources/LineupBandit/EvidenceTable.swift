@@ -52,11 +52,22 @@ public struct EvidenceTable: Sendable, Equatable {
     public mutating func record(
         surface: String, segment: String, arm: String, reward: Bool, at time: Date, halfLife: TimeInterval?
     ) -> [Row] {
-        (segment.isEmpty ? [""] : [segment, ""]).map { key in
+        Self.segments(countingIn: segment).map { key in
             cells[surface, default: [:]][key, default: [:]][arm, default: Evidence(updatedAt: time)]
                 .add(reward: reward, at: time, halfLife: halfLife)
             return Row(surface: surface, segment: key, arm: arm, evidence: cells[surface]![key]![arm]!)
         }
+    }
+
+    /// The segments a decision made in `segment` counts in: its own and the whole surface
+    /// (""), or only the surface when it had none.
+    public static func segments(countingIn segment: String) -> [String] {
+        segment.isEmpty ? [""] : [segment, ""]
+    }
+
+    /// Sets one row as a store holds it, before decisions are recorded over it.
+    public mutating func set(_ row: Row) {
+        cells[row.surface, default: [:]][row.segment, default: [:]][row.arm] = row.evidence
     }
 
     public func evidence(surface: String, segment: String, arm: String) -> Evidence? {

@@ -139,12 +139,15 @@ extension Engine {
                 requestIds: requestIds,
                 closeBefore: requestIds.isEmpty ? time.addingTimeInterval(-policy.window - configuration.maxClockSkew) : nil,
                 rewardTypes: policy.rewardTypes, window: policy.window, clockSkew: configuration.maxClockSkew)
-        ) { stored, settled in
-            // Only the rows the decisions changed go back: a surface has a row per segment
-            // and arm, and a settling touches a few.
-            var table = EvidenceTable(stored: stored)
+        ) { settled, stored in
+            // Only the rows the decisions count in are read, and only those changed go back.
+            var table = EvidenceTable()
             var changed: [String: EvidenceTable.Row] = [:]
             for decision in settled {
+                for segment in EvidenceTable.segments(countingIn: decision.segment)
+                where table.evidence(surface: decision.surface, segment: segment, arm: decision.arm) == nil {
+                    if let row = try stored(decision.surface, segment, decision.arm) { table.set(EvidenceTable.Row(row)) }
+                }
                 let rows = table.record(
                     surface: decision.surface, segment: decision.segment, arm: decision.arm, reward: decision.reward == 1,
                     at: time, halfLife: policy.halfLife)
@@ -169,8 +172,15 @@ extension ArmEvidence {
 extension EvidenceTable {
     /// The stored evidence, read with the bandit's arithmetic.
     init(stored: [ArmEvidence]) {
-        self.init(stored.map {
-            Row(surface: $0.surface, segment: $0.segment, arm: $0.arm, successes: $0.successes, failures: $0.failures, updatedAt: $0.updatedAt)
-        })
+        self.init(stored.map(Row.init))
+    }
+}
+
+extension EvidenceTable.Row {
+    /// A stored row, read with the bandit's arithmetic.
+    init(_ stored: ArmEvidence) {
+        self.init(
+            surface: stored.surface, segment: stored.segment, arm: stored.arm, successes: stored.successes,
+            failures: stored.failures, updatedAt: stored.updatedAt)
     }
 }

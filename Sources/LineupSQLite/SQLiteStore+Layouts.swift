@@ -56,7 +56,7 @@ extension SQLiteStore {
 
     public func settleLayouts(
         _ settlement: LayoutSettlement,
-        update: @escaping @Sendable (_ stored: [ArmEvidence], _ settled: [LayoutDecision]) throws -> [ArmEvidence]
+        update: @escaping @Sendable (_ settled: [LayoutDecision], _ stored: EvidenceReader) throws -> [ArmEvidence]
     ) async throws -> [LayoutDecision] {
         guard !settlement.requestIds.isEmpty || settlement.closeBefore != nil else { return [] }
         // Event type names are the enum's own raw values: safe to write into the SQL.
@@ -99,19 +99,17 @@ extension SQLiteStore {
             for decision in settled { try mark.execute(arguments: [decision.reward, decision.requestId]) }
             // The evidence is read, updated and written in this transaction: concurrent
             // settlers queue on the writer, so no reward is lost or counted twice.
-            let surfaces = Array(Set(settled.map(\.surface))).sorted()
-            let stored = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM bandit_evidence WHERE surface IN (\(databaseQuestionMarks(count: surfaces.count))) ORDER BY surface, segment, arm",
-                arguments: StatementArguments(surfaces)
-            ).map(Self.evidence(from:))
+            let read = try db.cachedStatement(sql: "SELECT * FROM bandit_evidence WHERE surface = ? AND segment = ? AND arm = ?")
+            let rows = try update(settled) { surface, segment, arm in
+                try Row.fetchOne(read, arguments: [surface, segment, arm]).map(Self.evidence(from:))
+            }
             let write = try db.cachedStatement(
                 sql: """
                     INSERT INTO bandit_evidence (surface, segment, arm, successes, failures, updated_at) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(surface, segment, arm) DO UPDATE SET successes = excluded.successes,
                         failures = excluded.failures, updated_at = excluded.updated_at
                     """)
-            for row in try update(stored, settled) {
+            for row in rows {
                 try write.execute(arguments: [
                     row.surface, row.segment, row.arm, row.successes, row.failures, row.updatedAt.timeIntervalSince1970,
                 ])

@@ -10,7 +10,7 @@ extension StoreConformance {
             "layouts: settling named requests rewards those with a rewarding event in the window, each decision once ever",
             settleNamedRequests),
         Check("layouts: closeBefore settles the decisions made before it with 1 or 0", settleClosedWindows),
-        Check("layouts: update receives the settled surfaces' evidence and what it returns is stored", settleStoresEvidence),
+        Check("layouts: update reads the stored evidence by key and what it returns is stored", settleStoresEvidence),
         Check("layouts: when update throws nothing is settled and nothing stored", settleRollsBack),
         Check("layouts: resetEvidence forgets one surface's evidence and keeps the rewards", resetEvidence),
         Check("layouts: scanLayoutDecisions returns decisions with their rewards, oldest first", scanLayoutDecisions),
@@ -32,12 +32,13 @@ extension StoreConformance {
     }
 
     /// A bandit's arithmetic small enough to check: each settled decision adds its reward to
-    /// successes and the rest to failures of its (surface, segment, arm) row.
-    static func tally(_ stored: [ArmEvidence], _ settled: [LayoutDecision], at time: Date) -> [ArmEvidence] {
-        var rows = Dictionary(uniqueKeysWithValues: stored.map { ("\($0.surface)|\($0.segment)|\($0.arm)", $0) })
+    /// successes and the rest to failures of its (surface, segment, arm) row, read from the
+    /// store the first time it is needed.
+    static func tally(_ stored: EvidenceReader, _ settled: [LayoutDecision], at time: Date) throws -> [ArmEvidence] {
+        var rows: [String: ArmEvidence] = [:]
         for decision in settled {
             let key = "\(decision.surface)|\(decision.segment)|\(decision.arm)"
-            var row = rows[key] ?? ArmEvidence(
+            var row = try rows[key] ?? stored(decision.surface, decision.segment, decision.arm) ?? ArmEvidence(
                 surface: decision.surface, segment: decision.segment, arm: decision.arm, successes: 0, failures: 0, updatedAt: time)
             row.successes += Double(decision.reward ?? 0)
             row.failures += Double(1 - (decision.reward ?? 0))
@@ -45,6 +46,14 @@ extension StoreConformance {
             rows[key] = row
         }
         return Array(rows.values)
+    }
+
+    /// `tally` over evidence held in memory: what the store should hold after it.
+    static func tally(_ held: [ArmEvidence], _ settled: [LayoutDecision], at time: Date) -> [ArmEvidence] {
+        let byKey = Dictionary(uniqueKeysWithValues: held.map { ("\($0.surface)|\($0.segment)|\($0.arm)", $0) })
+        let changed = (try? tally({ byKey["\($0)|\($1)|\($2)"] }, settled, at: time)) ?? []
+        let changedKeys = Set(changed.map { "\($0.surface)|\($0.segment)|\($0.arm)" })
+        return held.filter { !changedKeys.contains("\($0.surface)|\($0.segment)|\($0.arm)") } + changed
     }
 
     static func surfaceLayoutsRoundTrip(_ store: any Store) async throws {
@@ -107,10 +116,10 @@ extension StoreConformance {
 
         let named = ["d1", "d2", "d3", "d4", "d5", "d6", "d7", "n1", "unknown"]
         let settlement = settlement(named)
-        let calls = Recorder<(stored: [ArmEvidence], settled: [LayoutDecision])>()
-        let settled = try await store.settleLayouts(settlement) { stored, settled in
-            calls.record((stored, settled))
-            return tally(stored, settled, at: Sample.time(1000))
+        let calls = Recorder<(settled: [LayoutDecision], read: [ArmEvidence?])>()
+        let settled = try await store.settleLayouts(settlement) { settled, stored in
+            calls.record((settled, try settled.map { try stored($0.surface, $0.segment, $0.arm) }))
+            return try tally(stored, settled, at: Sample.time(1000))
         }
         let expected = decisions.filter { named.contains($0.requestId) && reward($0, settlement, events: events) == 1 }
             .map { Sample.decision(of: $0, reward: 1) }
@@ -118,14 +127,14 @@ extension StoreConformance {
         #expect(Multiset(settled) == Multiset(expected))
         let call = try #require(calls.values.first)
         #expect(calls.values.count == 1)
-        #expect(call.stored.isEmpty)
+        #expect(call.read.allSatisfy { $0 == nil }, "nothing is stored yet")
         #expect(Multiset(call.settled) == Multiset(expected))
         #expect(Set(try await store.armEvidence()) == Set(tally([], expected, at: Sample.time(1000))))
 
         // Settled once ever: naming them again settles nothing and stores nothing more.
-        let again = try await store.settleLayouts(settlement) { stored, settled in
-            calls.record((stored, settled))
-            return tally(stored, settled, at: Sample.time(2000))
+        let again = try await store.settleLayouts(settlement) { settled, stored in
+            calls.record((settled, []))
+            return try tally(stored, settled, at: Sample.time(2000))
         }
         #expect(again.isEmpty)
         #expect(calls.values.dropFirst().allSatisfy { $0.settled.isEmpty })
@@ -153,7 +162,7 @@ extension StoreConformance {
 
         // First the named d1 (rewarded) and d2 (not: stays open).
         let first = settlement(["d1", "d2"])
-        let settled1 = try await store.settleLayouts(first) { stored, settled in tally(stored, settled, at: Sample.time(1)) }
+        let settled1 = try await store.settleLayouts(first) { settled, stored in try tally(stored, settled, at: Sample.time(1)) }
         #expect(Multiset(settled1) == Multiset([Sample.decision(of: decisions[1], reward: 1)]))
         for decision in settled1 { history[decision.requestId] = decision.reward }
 
@@ -161,7 +170,7 @@ extension StoreConformance {
         // named and rewarded; d1 is not settled again, d6 (named and before) only once.
         let closeBefore = decisions[7].time
         let second = settlement(["d1", "d6", "d8"], closeBefore: closeBefore)
-        let settled2 = try await store.settleLayouts(second) { stored, settled in tally(stored, settled, at: Sample.time(2)) }
+        let settled2 = try await store.settleLayouts(second) { settled, stored in try tally(stored, settled, at: Sample.time(2)) }
         let expected = decisions.filter { decision in
             let named = second.requestIds.contains(decision.requestId) && reward(decision, second, events: events) == 1
             return history[decision.requestId] == nil && (decision.time < closeBefore || named)
@@ -172,14 +181,14 @@ extension StoreConformance {
         for decision in settled2 { history[decision.requestId] = decision.reward }
 
         // A later close settles the rest; the plain response never.
-        let last = try await store.settleLayouts(settlement(closeBefore: Sample.time(100_000))) { stored, settled in
-            tally(stored, settled, at: Sample.time(3))
+        let last = try await store.settleLayouts(settlement(closeBefore: Sample.time(100_000))) { settled, stored in
+            try tally(stored, settled, at: Sample.time(3))
         }
         #expect(Set(last.map(\.requestId)) == ["d7", "d9"])
         #expect(last.first { $0.requestId == "d9" }?.reward == 1 && last.first { $0.requestId == "d7" }?.reward == 0)
         for decision in last { history[decision.requestId] = decision.reward }
-        let none = try await store.settleLayouts(settlement(closeBefore: Sample.time(200_000))) { stored, settled in
-            tally(stored, settled, at: Sample.time(4))
+        let none = try await store.settleLayouts(settlement(closeBefore: Sample.time(200_000))) { settled, stored in
+            try tally(stored, settled, at: Sample.time(4))
         }
         #expect(none.isEmpty)
 
@@ -192,7 +201,8 @@ extension StoreConformance {
     }
 
     /// The evidence is read, updated and written with the settling, so that concurrent
-    /// settlers neither lose nor double a reward; `update` sees exactly the rows it may change.
+    /// settlers neither lose nor double a reward: `update` reads the stored rows by key, and
+    /// what it returns is upserted, the rest left as it was.
     static func settleStoresEvidence(_ store: any Store) async throws {
         let a1 = Sample.decision("a1", at: 0, surface: "A", segment: nil, arm: "x")
         let a2 = Sample.decision("a2", at: 10, surface: "A", segment: "s1", arm: "y")
@@ -205,32 +215,31 @@ extension StoreConformance {
             Sample.event("e3", request: "a3", type: .open, at: 5020),
         ])
 
-        let calls = Recorder<(stored: [ArmEvidence], settled: [LayoutDecision])>()
-        let first = try await store.settleLayouts(settlement(closeBefore: Sample.time(1000))) { stored, settled in
-            calls.record((stored, settled))
-            return tally(stored, settled, at: Sample.time(1000))
+        let first = try await store.settleLayouts(settlement(closeBefore: Sample.time(1000))) { settled, stored in
+            try tally(stored, settled, at: Sample.time(1000))
         }
         #expect(Set(first.map(\.requestId)) == ["a1", "a2", "c1"])
         let afterFirst = tally([], first, at: Sample.time(1000))
         #expect(Set(try await store.armEvidence()) == Set(afterFirst))
         #expect(afterFirst.count == 3, "rows for A/''/x, A/s1/y and C/desktop/x")
 
-        // Settling b1 and a3 shows update A's rows (not C's), and it returns a changed A row
-        // and a new B row only: A's other row and C's stay as they were.
-        let second = try await store.settleLayouts(settlement(["b1", "a3"])) { stored, settled in
-            calls.record((stored, settled))
-            return tally(stored, settled, at: Sample.time(6000)).filter { row in settled.contains { row.isRow(of: $0) } }
+        // Settling b1 and a3: the reader gives every stored row by its key (A's, and C's,
+        // which no decision names) and nil for a row not stored; update returns a changed A
+        // row and a new B row only, and the rows it leaves out stay as they were.
+        let reads = Recorder<[ArmEvidence?]>()
+        let second = try await store.settleLayouts(settlement(["b1", "a3"])) { settled, stored in
+            reads.record([try stored("A", "", "x"), try stored("C", "desktop", "x"), try stored("B", "desktop", "z"),
+                          try stored("A", "nowhere", "x")])
+            return try tally(stored, settled, at: Sample.time(6000))
         }
         #expect(Set(second.map(\.requestId)) == ["b1", "a3"])
-        let call = try #require(calls.values.last)
-        #expect(calls.values.count == 2)
-        #expect(Set(call.stored) == Set(afterFirst.filter { $0.surface == "A" }))
-        #expect(Multiset(call.settled) == Multiset(second))
-        let returned = tally(call.stored, call.settled, at: Sample.time(6000)).filter { row in second.contains { row.isRow(of: $0) } }
-        let returnedKeys = Set(returned.map { [$0.surface, $0.segment, $0.arm] })
-        let kept = afterFirst.filter { !returnedKeys.contains([$0.surface, $0.segment, $0.arm]) }
-        #expect(returned.count == 2 && kept.count == 2)
-        #expect(Set(try await store.armEvidence()) == Set(returned + kept))
+        let read = try #require(reads.values.first)
+        #expect(reads.values.count == 1)
+        #expect(read[0] == afterFirst.first { $0.surface == "A" && $0.segment == "" && $0.arm == "x" })
+        #expect(read[1] == afterFirst.first { $0.surface == "C" })
+        #expect(read[2] == nil && read[3] == nil)
+        #expect(Set(try await store.armEvidence()) == Set(tally(afterFirst, second, at: Sample.time(6000))))
+        #expect(try await store.armEvidence().count == 4)
         let ax = try #require(try await store.armEvidence().first { $0.surface == "A" && $0.segment == "" && $0.arm == "x" })
         #expect(ax.successes == 2 && ax.failures == 0 && ax.updatedAt == Sample.time(6000))
     }
@@ -244,7 +253,7 @@ extension StoreConformance {
         try await store.insertImpressions(decisions)
         let events = [Sample.event("e0", request: "r0", at: 5), Sample.event("e1", request: "r1", at: 105)]
         _ = try await store.insertEvents(events)
-        let kept = try await store.settleLayouts(settlement(["r0"])) { stored, settled in tally(stored, settled, at: Sample.time(1)) }
+        let kept = try await store.settleLayouts(settlement(["r0"])) { settled, stored in try tally(stored, settled, at: Sample.time(1)) }
         #expect(kept.map(\.requestId) == ["r0"])
         let evidence = try await store.armEvidence()
 
@@ -255,7 +264,7 @@ extension StoreConformance {
         #expect(try await store.layoutDecisions().map(\.reward) == [1, nil, nil])
         #expect(try await store.armEvidence() == evidence)
 
-        let settled = try await store.settleLayouts(failing) { stored, settled in tally(stored, settled, at: Sample.time(2)) }
+        let settled = try await store.settleLayouts(failing) { settled, stored in try tally(stored, settled, at: Sample.time(2)) }
         let expected = decisions.dropFirst().map { Sample.decision(of: $0, reward: reward($0, failing, events: events)) }
         #expect(Multiset(settled) == Multiset(expected))
         #expect(try await store.layoutDecisions().map(\.reward) == [1, 1, 0])
@@ -270,8 +279,8 @@ extension StoreConformance {
         }
         try await store.insertImpressions(decisions)
         _ = try await store.insertEvents([Sample.event("e", request: "A1", at: 3)])
-        _ = try await store.settleLayouts(settlement(closeBefore: Sample.time(10_000))) { stored, settled in
-            tally(stored, settled, at: Sample.time(10_000))
+        _ = try await store.settleLayouts(settlement(closeBefore: Sample.time(10_000))) { settled, stored in
+            try tally(stored, settled, at: Sample.time(10_000))
         }
         let before = try await store.armEvidence()
         #expect(Set(before.map(\.surface)) == ["A", "B", "C"])
@@ -298,7 +307,7 @@ extension StoreConformance {
         #expect(try await store.layoutDecisions().first { $0.requestId == "d2" }?.segment == "", "no segment reads as \"\"")
 
         _ = try await store.insertEvents([Sample.event("e", request: "d3", type: .open, at: 310)])
-        let settled = try await store.settleLayouts(settlement(closeBefore: Sample.time(350))) { s, d in tally(s, d, at: Sample.time(350)) }
+        let settled = try await store.settleLayouts(settlement(closeBefore: Sample.time(350))) { d, s in try tally(s, d, at: Sample.time(350)) }
         #expect(Set(settled.map(\.requestId)) == ["d1", "d2", "d3"])
         let rewards: [String: Int] = Dictionary(uniqueKeysWithValues: settled.map { ($0.requestId, $0.reward ?? -1) })
         #expect(try await store.layoutDecisions() == chronological.map { Sample.decision(of: $0, reward: rewards[$0.requestId]) })
