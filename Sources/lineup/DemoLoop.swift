@@ -94,6 +94,8 @@ struct DemoLoop: AsyncParsableCommand {
         let started = Date()
         var serving = DemoServing(simulator: simulator, engine: trainedOn.engine, clock: clock)
         let history = try await serve(&serving, days: 0..<trainDays, ranker: .fallback, label: "fallback order", started: started)
+        // `lineup train` reads the log from the file, in a process of its own.
+        await trainedOn.engine.impressions.flush()
 
         let trainedFrom = configuration.start
         let trainedTo = configuration.start.addingTimeInterval(Double(trainDays) * 86_400)
