@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Domain types and the rules every layer shares: ids, items, users, events, the label
@@ -51,6 +53,15 @@ let package = Package(
         .target(
             name: "LineupSQLite",
             dependencies: ["LineupCore", "LineupStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The store for several replicas on one database: PostgreSQL through postgres-nio.
+        .target(
+            name: "LineupPostgres",
+            dependencies: [
+                "LineupCore", "LineupStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The model registry: the models directory, versions and cards, the model serving stage 2.
@@ -133,6 +144,15 @@ let package = Package(
         .testTarget(
             name: "LineupSQLiteTests",
             dependencies: ["LineupCore", "LineupStore", "LineupSQLite", "LineupStoreConformance"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "LineupStoreTests", dependencies: ["LineupStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LineupPostgresTests",
+            dependencies: [
+                "LineupCore", "LineupStore", "LineupPostgres", "LineupStoreConformance",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

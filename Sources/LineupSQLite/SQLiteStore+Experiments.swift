@@ -46,21 +46,13 @@ extension SQLiteStore {
     public func experimentUnits(
         experiment: String, engagementTypes: Set<EventType>, window: TimeInterval, clockSkew: TimeInterval
     ) async throws -> [ExperimentUnit] {
-        // Event type names are the enum's own raw values: safe to write into the SQL.
-        let types = engagementTypes.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
         func engaged(item: Bool) -> String {
-            engagementTypes.isEmpty
-                ? "0"
-                : """
-                EXISTS (SELECT 1 FROM events e WHERE e.request_id = i.request_id AND e.type IN (\(types))
-                    \(item ? "AND e.item_id = ii.item_id" : "")
-                    AND e.ts >= i.ts - \(clockSkew) AND e.ts <= i.ts + \(window))
-                """
+            LogSQL.engaged(types: engagementTypes, window: window, clockSkew: clockSkew, item: item)
         }
         let sql = """
             SELECT i.variant, i.user_id, COUNT(*) AS requests, SUM(\(engaged(item: false))) AS engaged,
                 SUM((SELECT COUNT(*) FROM impression_items ii WHERE ii.request_id = i.request_id
-                    AND \(engaged(item: true)))) AS widgets
+                    AND \(engaged(item: true)) = 1)) AS widgets
             FROM impressions i WHERE i.experiment = ? AND i.variant IS NOT NULL
             GROUP BY i.variant, i.user_id ORDER BY i.variant, i.user_id
             """

@@ -54,7 +54,7 @@ extension SQLiteStore {
         let (filter, arguments) = Self.filter(query)
         let sql = """
             SELECT i.*, ii.position, ii.item_id, ii.score, ii.retrieval_score, ii.pinned,
-                \(features ? "ii.features" : "NULL AS features"), \(Self.labelSQL(labels)) AS label
+                \(features ? "ii.features" : "NULL AS features"), \(LogSQL.label(labels)) AS label
             FROM impressions i JOIN impression_items ii ON ii.request_id = i.request_id
             \(filter)
             ORDER BY i.ts, i.request_id, ii.position
@@ -86,7 +86,7 @@ extension SQLiteStore {
         let filter = featured ? clauses + (clauses.isEmpty ? "WHERE " : " AND ") + "ii.features IS NOT NULL" : clauses
         // SQLite sorts what does not fit its cache in temporary files: constant memory.
         let sql = """
-            SELECT \(rescore == nil ? "ii.score" : "lineup_rescore(ii.features)") AS s, \(Self.labelSQL(labels)) AS label,
+            SELECT \(rescore == nil ? "ii.score" : "lineup_rescore(ii.features)") AS s, \(LogSQL.label(labels)) AS label,
                 i.ts, i.ranker, i.variant
             FROM impressions i JOIN impression_items ii ON ii.request_id = i.request_id
             \(filter)
@@ -179,27 +179,6 @@ extension SQLiteStore {
             arguments.append(value)
         }
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), StatementArguments(arguments))
-    }
-
-    /// The label of the item on row `ii` of impression `i`: the highest grade among the
-    /// events that carry the request id and the item within the window, or −1 when one of
-    /// them is a hide (label 0, an explicit negative). Built from the policy's numbers and
-    /// `EventType` names only, so it needs no arguments.
-    static func labelSQL(_ policy: LabelPolicy) -> String {
-        let cases = EventType.allCases.compactMap { type -> String? in
-            guard let grade = policy.grades[type], grade > 0 else { return nil }
-            if type == .dwell {
-                return "WHEN 'dwell' THEN CASE WHEN COALESCE(e.value, 0) >= \(policy.minimumDwellSeconds) THEN \(grade) ELSE 0 END"
-            }
-            return "WHEN '\(type.rawValue)' THEN \(grade)"
-        }
-        let grade = cases.isEmpty ? "0" : "CASE e.type \(cases.joined(separator: " ")) ELSE 0 END"
-        return """
-            (SELECT CASE WHEN MAX(e.type = 'hide') THEN -1 ELSE COALESCE(MAX(\(grade)), 0) END
-             FROM events e
-             WHERE e.request_id = i.request_id AND e.item_id = ii.item_id
-               AND e.ts >= i.ts - \(policy.clockSkew) AND e.ts <= i.ts + \(policy.window))
-            """
     }
 
     static func impression(from row: Row, items: [ImpressionItem]) throws -> Impression {

@@ -59,14 +59,8 @@ extension SQLiteStore {
         update: @escaping @Sendable (_ settled: [LayoutDecision], _ stored: EvidenceReader) throws -> [ArmEvidence]
     ) async throws -> [LayoutDecision] {
         guard !settlement.requestIds.isEmpty || settlement.closeBefore != nil else { return [] }
-        // Event type names are the enum's own raw values: safe to write into the SQL.
-        let types = settlement.rewardTypes.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
-        let rewarded = settlement.rewardTypes.isEmpty
-            ? "0"
-            : """
-            EXISTS (SELECT 1 FROM events e WHERE e.request_id = i.request_id AND e.type IN (\(types))
-                AND e.ts >= i.ts - \(settlement.clockSkew) AND e.ts <= i.ts + \(settlement.window))
-            """
+        let rewarded = LogSQL.engaged(
+            types: settlement.rewardTypes, window: settlement.window, clockSkew: settlement.clockSkew)
         let columns = "i.request_id, i.ts, i.surface, i.layout_segment, i.layout_arm, i.layout_propensity"
         return try await writer.write { db in
             var settled: [LayoutDecision] = []
@@ -77,7 +71,7 @@ extension SQLiteStore {
                     sql: """
                         SELECT \(columns), 1 AS reward FROM impressions i
                         WHERE i.request_id IN (\(databaseQuestionMarks(count: ids.count)))
-                            AND i.layout_arm IS NOT NULL AND i.layout_reward IS NULL AND \(rewarded)
+                            AND i.layout_arm IS NOT NULL AND i.layout_reward IS NULL AND \(rewarded) = 1
                         """,
                     arguments: StatementArguments(ids))
                 settled += rows.map(Self.decision(from:))

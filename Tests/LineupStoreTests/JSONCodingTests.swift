@@ -1,5 +1,5 @@
 import Foundation
-@testable import LineupSQLite
+import LineupStore
 import Testing
 
 @Suite struct JSONCodingTests {

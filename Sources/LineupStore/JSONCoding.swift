@@ -1,10 +1,10 @@
 import Foundation
 import LineupCore
 
-/// JSON for the columns that hold structured values (tags, attributes, context).
-/// Keys are sorted so that equal values are stored as equal text.
-enum JSONCoding {
-    static func string<Value: Encodable>(_ value: Value) throws -> String {
+/// JSON for the columns that hold structured values (tags, attributes, context), the same in
+/// every backend. Keys are sorted so that equal values are stored as equal text.
+public enum JSONCoding {
+    public static func string<Value: Encodable>(_ value: Value) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
@@ -12,11 +12,11 @@ enum JSONCoding {
 
     /// A string-to-string object, written by hand: every stored event has one, and a
     /// `JSONEncoder` per event costs more than the insert itself.
-    static func string(_ object: [String: String]) -> String {
+    public static func string(_ object: [String: String]) -> String {
         JSONString.object(object)
     }
 
-    static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
+    public static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }

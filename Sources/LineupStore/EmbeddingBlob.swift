@@ -1,8 +1,9 @@
 import Foundation
 
-/// Embeddings are stored as raw little-endian Float32s: 4 bytes a dimension, no parsing.
-enum EmbeddingBlob {
-    static func data(from floats: [Float]) -> Data {
+/// Embeddings and feature vectors are stored as raw little-endian Float32s, 4 bytes a value,
+/// no parsing, in every backend.
+public enum EmbeddingBlob {
+    public static func data(from floats: [Float]) -> Data {
         #if _endian(little)
         // The floats' own bytes are the format: one copy.
         return floats.withUnsafeBytes { Data($0) }
@@ -15,7 +16,7 @@ enum EmbeddingBlob {
         #endif
     }
 
-    static func floats(from data: Data) -> [Float] {
+    public static func floats(from data: Data) -> [Float] {
         let count = data.count / 4
         var floats = [Float](repeating: 0, count: count)
         data.withUnsafeBytes { raw in

@@ -1,0 +1,229 @@
+import Foundation
+import LineupCore
+import LineupStore
+import Logging
+import PostgresNIO
+
+/// The store for running several replicas on one database: PostgreSQL through postgres-nio.
+///
+/// Every write is one transaction on a pooled connection and returns once committed, so an
+/// acknowledged write is as durable as the server's `synchronous_commit` makes it. Rows
+/// keep the SQLite store's shapes (times as seconds since 1970, JSON text, vectors as
+/// little-endian Float32 bytes), so the two answer the conformance suite alike and a store
+/// can be copied from one to the other column for column.
+public final class PostgresStore: Store {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: String?
+        public var database: String
+        /// Whether to encrypt: `disable`, `prefer` (encrypt when the server offers it) or `require`.
+        public var tls: TLSMode
+        /// Most connections this process opens. Each replica opens its own; the server's
+        /// `max_connections` bounds their sum.
+        public var maximumConnections: Int
+        /// How long a request waits for a connection before the store counts as unavailable.
+        public var connectTimeout: Duration
+
+        public enum TLSMode: String, Sendable, CaseIterable {
+            case disable, prefer, require
+        }
+
+        public init(
+            host: String = "localhost", port: Int = 5432, username: String, password: String? = nil, database: String,
+            tls: TLSMode = .prefer, maximumConnections: Int = 16, connectTimeout: Duration = .seconds(5)
+        ) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.database = database
+            self.tls = tls
+            self.maximumConnections = maximumConnections
+            self.connectTimeout = connectTimeout
+        }
+
+        /// Reads `postgres://user:password@host:port/database?sslmode=disable` (also
+        /// `postgresql://`). Percent-escapes in the user and password are decoded.
+        public init(url: String, maximumConnections: Int = 16) throws(PostgresStoreError) {
+            guard let components = URLComponents(string: url),
+                let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
+            else { throw .invalidURL("must look like postgres://user:password@host:port/database") }
+            guard let username = components.percentEncodedUser.flatMap({ $0.removingPercentEncoding }), !username.isEmpty else {
+                throw .invalidURL("names no user (postgres://USER:password@host/database)")
+            }
+            let database = String(components.path.drop(while: { $0 == "/" }))
+            guard !database.isEmpty else { throw .invalidURL("names no database (postgres://user@host/DATABASE)") }
+            var tls = TLSMode.prefer
+            for item in components.queryItems ?? [] {
+                switch item.name {
+                case "sslmode":
+                    switch item.value {
+                    case "disable": tls = .disable
+                    case "allow", "prefer": tls = .prefer
+                    case "require", "verify-ca", "verify-full": tls = .require
+                    default: throw .invalidURL("sslmode must be disable, prefer or require")
+                    }
+                default: throw .invalidURL("unknown parameter \(item.name) (only sslmode is read)")
+                }
+            }
+            self.init(
+                host: components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost", port: components.port ?? 5432,
+                username: username, password: components.percentEncodedPassword.flatMap { $0.removingPercentEncoding },
+                database: database, tls: tls, maximumConnections: maximumConnections)
+        }
+
+        /// Where the store is, without the password: what logs and errors may show.
+        public var redacted: String { "postgres://\(username)@\(host):\(port)/\(database)" }
+    }
+
+    public let configuration: Configuration
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    /// Connects and runs the pending migrations (under an advisory lock, so replicas that
+    /// start together migrate once). Throws when the database cannot be reached.
+    public init(configuration: Configuration, logger: Logger = Logger(label: "lineup.postgres")) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        let tls: PostgresClient.Configuration.TLS =
+            switch configuration.tls {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+        var client = PostgresClient.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: tls)
+        client.options.maximumConnections = configuration.maximumConnections
+        client.options.connectTimeout = configuration.connectTimeout
+        let postgres = PostgresClient(configuration: client, backgroundLogger: logger)
+        self.client = postgres
+        // The pool works while `run()` does; the store owns it so that every caller (the
+        // server, a one-shot command, a test) gets a working store from `init` alone.
+        running = Task { await postgres.run() }
+        do {
+            try await Schema.migrate(client: postgres, logger: logger)
+        } catch {
+            running.cancel()
+            throw StoreUnavailable(reason: "database \(configuration.redacted) is unavailable: \(Self.describe(error))")
+        }
+    }
+
+    deinit {
+        running.cancel()
+    }
+
+    /// Closes the pool's connections.
+    public func close() {
+        running.cancel()
+    }
+
+    public func readiness() async -> Readiness {
+        do {
+            let pending = try await withDeadline {
+                try await Schema.pending(on: self.client, logger: self.logger)
+            }
+            return pending.isEmpty ? .ready : .notReady(reason: "migrations not yet run: \(pending.joined(separator: ", "))")
+        } catch {
+            return .notReady(reason: "database \(configuration.redacted) is not reachable: \(Self.describe(error))")
+        }
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        let rows = try await query("""
+            SELECT (SELECT COUNT(*) FROM items), (SELECT COUNT(*) FROM users), (SELECT rows FROM event_log),
+                pg_database_size(current_database())
+            """)
+        guard let row = rows.first else { return StoreStatistics(items: 0, users: 0, events: 0, bytes: 0) }
+        let (items, users, events, bytes) = try row.decode((Int64, Int64, Int64, Int64).self)
+        return StoreStatistics(items: Int(items), users: Int(users), events: Int(events), bytes: Int(bytes))
+    }
+
+    // MARK: - Running statements
+
+    /// Runs one statement outside a transaction and collects its rows.
+    @discardableResult
+    func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await guarded { try await self.client.query(query, logger: self.logger).collect() }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// `begin` may ask for another isolation level (a read-only snapshot, say).
+    func transaction<Result: Sendable>(
+        begin: PostgresQuery = "BEGIN", _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await guarded {
+            try await self.client.withConnection { connection in
+                try await connection.query(begin, logger: self.logger)
+                do {
+                    let result = try await body(connection)
+                    try await connection.query("COMMIT", logger: self.logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with a pooled connection, streaming.
+    func withConnection<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await guarded { try await self.client.withConnection { try await body($0) } }
+    }
+
+    /// Maps the failures that mean "the database cannot be reached now" to
+    /// `StoreUnavailable`, which the server answers with 503 and `Retry-After`,
+    /// and gives up waiting for a connection after `connectTimeout`.
+    func guarded<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        do {
+            return try await body()
+        } catch let error as PSQLError where Self.isConnectionFailure(error) {
+            throw StoreUnavailable(reason: "database \(configuration.redacted) is unavailable: \(Self.describe(error))")
+        }
+    }
+
+    /// Runs `body`, failing with `unavailable` when it takes longer than `connectTimeout`:
+    /// what `/readyz` uses, so that a database that stopped answering shows as not ready
+    /// instead of a probe that hangs.
+    func withDeadline<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        let timeout = configuration.connectTimeout
+        let redacted = configuration.redacted
+        return try await withThrowingTaskGroup(of: Result.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw StoreUnavailable(reason: "database \(redacted) did not answer within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    static func isConnectionFailure(_ error: PSQLError) -> Bool {
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed, .clientClosedConnection: return true
+        case .server:
+            // 57P01..57P03: the administrator shut the server down or it is starting up;
+            // 08xxx: connection exceptions.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("57P") || state.hasPrefix("08")
+        default: return false
+        }
+    }
+
+    /// An error's description for logs and readiness: PSQLError hides its details from
+    /// `description` on purpose; the SQL state and message are safe to show (no password
+    /// is ever part of them).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? StoreUnavailable { return error.reason }
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+        }
+        return "\(error.code)"
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The database schema, as an append-only list of migrations.
+///
+/// A migration that has shipped is never edited: databases in the field have already run
+/// it. Change the schema by appending one. Migrations run in one transaction that first
+/// takes an advisory lock, so replicas that start together wait for the first one and then
+/// find nothing left to do; DDL is transactional in PostgreSQL, so a migration that fails
+/// leaves no half-built table behind.
+enum Schema {
+    struct Migration {
+        let name: String
+        let sql: String
+
+        /// The statements one by one: the extended protocol postgres-nio speaks takes one
+        /// statement per query. Migrations end each statement with `;` at the end of a line.
+        var statements: [String] {
+            sql.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }
+                .filter { statement in
+                    statement.split(separator: "\n").contains { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+                }
+        }
+    }
+
+    /// The advisory lock key migrations hold: "lineup" in ASCII, and 1.
+    static let migrationLock: Int64 = 0x6C69_6E65_7570_0001
+
+    static let migrations: [Migration] = [
+        Migration(
+            name: "v1: items, users, events, impressions, layouts, experiments",
+            sql: """
+                CREATE TABLE items (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    title TEXT COLLATE "C" NOT NULL,
+                    description TEXT COLLATE "C" NOT NULL,
+                    type TEXT COLLATE "C" NOT NULL,
+                    tags TEXT COLLATE "C" NOT NULL,              -- JSON array of strings
+                    embedding BYTEA,                 -- little-endian Float32s, NULL when derived from text
+                    attributes TEXT COLLATE "C" NOT NULL,        -- JSON object
+                    active BOOLEAN NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL,   -- seconds since 1970
+                    updated_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE TABLE users (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    role TEXT COLLATE "C",
+                    team TEXT COLLATE "C",
+                    timezone TEXT COLLATE "C" NOT NULL,
+                    attributes TEXT COLLATE "C" NOT NULL,
+                    personalization BOOLEAN NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE INDEX users_by_role ON users (role);
+
+                -- Text compares byte by byte (COLLATE "C") whatever the database's locale:
+                -- ids page and sort as in the SQLite store, and comparisons cost less.
+
+                -- seq is the log's order for readers that tail it. It is given from
+                -- event_log.last_seq under that row's lock, not from a sequence object: a
+                -- sequence hands numbers out at insert and transactions commit in another
+                -- order, so a reader past seq 10 could miss a 9 that commits later.
+                CREATE TABLE events (
+                    seq BIGINT PRIMARY KEY,
+                    event_id TEXT COLLATE "C" NOT NULL UNIQUE,
+                    user_id TEXT COLLATE "C" NOT NULL,
+                    session_id TEXT COLLATE "C",
+                    item_id TEXT COLLATE "C" NOT NULL,
+                    type TEXT COLLATE "C" NOT NULL,
+                    value DOUBLE PRECISION,
+                    ts DOUBLE PRECISION NOT NULL,
+                    request_id TEXT COLLATE "C",
+                    context TEXT COLLATE "C",                    -- JSON object of strings, NULL when empty
+                    received_at DOUBLE PRECISION NOT NULL
+                );
+                -- Attribution of outcomes to the rank response that caused them. As in the
+                -- SQLite store there is no index by user: export and erasure scan.
+                CREATE INDEX events_by_request ON events (request_id) WHERE request_id IS NOT NULL;
+                -- The log's counters, changed in the transactions that change the log: the
+                -- highest sequence ever given and the number of rows.
+                CREATE TABLE event_log (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    last_seq BIGINT NOT NULL,
+                    rows BIGINT NOT NULL
+                );
+                INSERT INTO event_log (id, last_seq, rows) VALUES (1, 0, 0);
+
+                CREATE TABLE impressions (
+                    request_id TEXT COLLATE "C" PRIMARY KEY,
+                    ts DOUBLE PRECISION NOT NULL,
+                    user_id TEXT COLLATE "C" NOT NULL,
+                    surface TEXT COLLATE "C" NOT NULL,
+                    context TEXT COLLATE "C",
+                    experiment TEXT COLLATE "C",
+                    variant TEXT COLLATE "C",
+                    ranker TEXT COLLATE "C" NOT NULL,
+                    model_version TEXT COLLATE "C",
+                    layout_arm TEXT COLLATE "C",
+                    layout_propensity DOUBLE PRECISION,
+                    layout_segment TEXT COLLATE "C",
+                    layout_reward INTEGER,           -- NULL until settled
+                    schema_version INTEGER NOT NULL
+                );
+                CREATE INDEX impressions_by_time ON impressions (ts);
+                CREATE INDEX impressions_by_user ON impressions (user_id);
+                CREATE INDEX impressions_layout_open ON impressions (ts)
+                    WHERE layout_arm IS NOT NULL AND layout_reward IS NULL;
+                CREATE INDEX impressions_by_experiment ON impressions (experiment, variant) WHERE experiment IS NOT NULL;
+                CREATE TABLE impression_items (
+                    request_id TEXT COLLATE "C" NOT NULL,
+                    position INTEGER NOT NULL,
+                    item_id TEXT COLLATE "C" NOT NULL,
+                    score REAL NOT NULL,
+                    retrieval_score REAL NOT NULL,
+                    pinned BOOLEAN NOT NULL,
+                    features BYTEA,                  -- little-endian Float32s in schema order, NaN missing
+                    PRIMARY KEY (request_id, position)
+                );
+
+                CREATE TABLE layout_arms (
+                    surface TEXT COLLATE "C" NOT NULL,
+                    id TEXT COLLATE "C" NOT NULL,
+                    ordinal INTEGER NOT NULL,
+                    name TEXT COLLATE "C" NOT NULL,
+                    params TEXT COLLATE "C" NOT NULL,
+                    retired BOOLEAN NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (surface, id)
+                );
+                CREATE TABLE surfaces (
+                    surface TEXT COLLATE "C" PRIMARY KEY,
+                    frozen BOOLEAN NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE TABLE bandit_evidence (
+                    surface TEXT COLLATE "C" NOT NULL,
+                    segment TEXT COLLATE "C" NOT NULL,
+                    arm TEXT COLLATE "C" NOT NULL,
+                    successes DOUBLE PRECISION NOT NULL,
+                    failures DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (surface, segment, arm)
+                );
+
+                CREATE TABLE experiments (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    definition TEXT COLLATE "C" NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE TABLE experiment_exposures (
+                    experiment TEXT COLLATE "C" NOT NULL,
+                    user_id TEXT COLLATE "C" NOT NULL,
+                    variant TEXT COLLATE "C" NOT NULL,
+                    first_seen DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (experiment, user_id)
+                );
+                CREATE INDEX exposures_by_user ON experiment_exposures (user_id);
+                """),
+    ]
+
+    /// Runs the migrations not yet applied, each once, under the migration lock.
+    static func migrate(client: PostgresClient, logger: Logger) async throws {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+                try await connection.query(
+                    "CREATE TABLE IF NOT EXISTS lineup_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                    logger: logger)
+                let applied = try await appliedNames(on: connection, logger: logger)
+                for migration in migrations where !applied.contains(migration.name) {
+                    logger.info("migrating", metadata: ["migration": "\(migration.name)"])
+                    for statement in migration.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query("INSERT INTO lineup_migrations (name) VALUES (\(migration.name))", logger: logger)
+                }
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// The names of the migrations this database has not run.
+    static func pending(on client: PostgresClient, logger: Logger) async throws -> [String] {
+        try await client.withConnection { connection in
+            let applied = try await appliedNames(on: connection, logger: logger)
+            return migrations.map(\.name).filter { !applied.contains($0) }
+        }
+    }
+
+    private static func appliedNames(on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
+        var names = Set<String>()
+        for try await name in try await connection.query("SELECT name FROM lineup_migrations", logger: logger).decode(String.self) {
+            names.insert(name)
+        }
+        return names
+    }
+}
