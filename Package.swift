@@ -64,10 +64,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The model registry: the models directory, versions and cards, the model serving stage 2.
+        // The model registry: the models directory (or the store's models), versions and cards, the model serving stage 2.
         .target(
             name: "LineupModels",
-            dependencies: ["LineupCore", "LineupRanking", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LineupCore", "LineupRanking", "LineupStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The request path: catalog, users, events, rank (retrieval, features, model, controls),
@@ -123,11 +123,12 @@ let package = Package(
         .executableTarget(
             name: "lineup",
             dependencies: [
-                "LineupCore", "LineupStore", "LineupSQLite", "LineupModels", "LineupEngine", "LineupAnalysis", "LineupServer",
-                "LineupSimulator", "LineupBandit", "LineupRetrieval", "LineupRanking", "LineupEvaluation", "LineupTraining",
-                "LineupStatistics",
+                "LineupCore", "LineupStore", "LineupSQLite", "LineupPostgres", "LineupModels", "LineupEngine", "LineupAnalysis",
+                "LineupServer", "LineupSimulator", "LineupBandit", "LineupRetrieval", "LineupRanking", "LineupEvaluation",
+                "LineupTraining", "LineupStatistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -78,7 +78,7 @@ extension Analysis {
         }
         try specification.validate()
         let version = specification.version ?? ModelRegistry.defaultVersion(at: now())
-        try models.checkVersionFree(version)
+        try await models.checkVersionFree(version)
         let set = try await trainingSet(specification)
         let trainer = Trainer(configuration: specification.trainer)
         let result: TrainingResult
@@ -106,7 +106,7 @@ extension Analysis {
             card.comparison = ModelCard.Comparison(
                 activeVersion: active?.version, activeValidation: activeScore, better: score > activeScore)
         }
-        try models.register(version: version, model: result.forest.xgboostJSON(), card: card)
+        try await models.register(version: version, model: result.forest.xgboostJSON(), card: card)
         return card
     }
 }

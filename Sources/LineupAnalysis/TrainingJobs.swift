@@ -1,16 +1,25 @@
 import Foundation
 import LineupCore
 import LineupModels
+import LineupStore
 import Synchronization
 
 /// Training runs in the background, one at a time: a training run takes both cores for
 /// seconds to minutes, and two at once would only slow both and the requests being served.
-/// Jobs are kept in memory (the last 100); what they produce, the model and its card, is on
-/// disk in the models directory.
+/// Jobs are kept in memory (the last 100); what they produce, the model and its card, is in
+/// the models directory (or the store's models).
+///
+/// When replicas share a store that offers `ExclusiveLocks`, "one at a time" holds across
+/// them: a job holds the store's training lock while it runs, and only the replica holding
+/// the schedule lock runs the retraining schedule.
 public final class TrainingJobs: Sendable {
     let analysis: Analysis
     private let jobs = Mutex<[TrainingJob]>([])
     private static let kept = 100
+    /// The schedule's lock, once this replica holds it (it keeps it for its life).
+    private let schedule = Mutex<(any LockLease)?>(nil)
+
+    private var locks: (any ExclusiveLocks)? { analysis.store as? any ExclusiveLocks }
 
     public init(analysis: Analysis) {
         self.analysis = analysis
@@ -22,9 +31,9 @@ public final class TrainingJobs: Sendable {
     /// job runs.
     public func start(
         _ specification: TrainingSpecification, activateIfBetter: Bool = false, trigger: String = "api"
-    ) throws -> TrainingJob {
+    ) async throws -> TrainingJob {
         try specification.validate()
-        if let version = specification.version { try analysis.models.checkVersionFree(version) }
+        if let version = specification.version { try await analysis.models.checkVersionFree(version) }
         let job = TrainingJob(
             id: UUIDv7.make(at: analysis.now()), trigger: trigger, state: .running, startedAt: analysis.now(),
             rounds: specification.trainer.rounds)
@@ -35,8 +44,23 @@ public final class TrainingJobs: Sendable {
             jobs.append(job)
             if jobs.count > Self.kept { jobs.removeFirst(jobs.count - Self.kept) }
         }
-        Task.detached(priority: .background) { [self] in
+        var lease: (any LockLease)?
+        if let locks {
+            do {
+                lease = try await locks.tryLock("training")
+            } catch {
+                jobs.withLock { jobs in jobs.removeAll { $0.id == job.id } }
+                throw error
+            }
+            guard lease != nil else {
+                jobs.withLock { jobs in jobs.removeAll { $0.id == job.id } }
+                throw ServiceError.conflict(
+                    field: "job", reason: "a training job is running on another replica; one runs at a time")
+            }
+        }
+        Task.detached(priority: .background) { [self, lease] in
             await run(job.id, specification, activateIfBetter: activateIfBetter)
+            await lease?.release()
         }
         return job
     }
@@ -58,12 +82,21 @@ public final class TrainingJobs: Sendable {
     /// now, and activates the new model only if it beats the serving one. A turn that finds
     /// a job running, or data too thin to train on, is logged and skipped.
     public func retrain(window: TimeInterval, base: TrainingSpecification) async {
+        if let locks, schedule.withLock({ $0 == nil }) {
+            // The first turn that gets the lock keeps it: this replica runs the schedule
+            // until it stops, and another takes over when it does.
+            guard let lease = try? await locks.tryLock("retraining-schedule") else {
+                analysis.logger.debug("retraining schedule runs on another replica")
+                return
+            }
+            schedule.withLock { $0 = lease }
+        }
         var specification = base
         specification.from = analysis.now().addingTimeInterval(-window)
         specification.to = nil
         specification.version = nil
         do {
-            let job = try start(specification, activateIfBetter: true, trigger: "schedule")
+            let job = try await start(specification, activateIfBetter: true, trigger: "schedule")
             _ = await wait(id: job.id)
         } catch {
             analysis.logger.warning("scheduled retraining skipped", metadata: ["reason": "\(error)"])
@@ -77,7 +110,7 @@ public final class TrainingJobs: Sendable {
             }
             var activated = false
             if activateIfBetter, card.comparison?.better == true {
-                try analysis.models.activate(version: card.version)
+                try await analysis.models.activate(version: card.version)
                 activated = true
             }
             update(id) {

@@ -21,8 +21,8 @@ extension Engine {
         }
         let insertion = try await store.insertEvents(events)
         let inserted = insertion.inserted.map { events[$0] }
-        userVectors.record(inserted)
-        features.record(inserted)
+        // In log order with every other replica's events, so all replicas hold the same state.
+        try await apply(zip(insertion.sequences, inserted).map { LoggedEvent(sequence: $0, event: $1) })
         // Rewards for the layouts of the responses these events engaged with, now rather
         // than when their window closes.
         let rewarding = Set(inserted.filter { bandit.configuration.rewardTypes.contains($0.type) }.compactMap(\.requestId))

@@ -134,6 +134,7 @@ extension Engine {
     public func settleLayouts(requestIds: [String] = []) async throws {
         let time = now()
         let policy = bandit.configuration
+        let written = Mutex<[ArmEvidence]>([])
         let settled = try await store.settleLayouts(
             LayoutSettlement(
                 requestIds: requestIds,
@@ -153,9 +154,12 @@ extension Engine {
                     at: time, halfLife: policy.halfLife)
                 for row in rows { changed["\(row.surface)\u{0}\(row.segment)\u{0}\(row.arm)"] = row }
             }
-            return changed.values.map(ArmEvidence.init)
+            let rows = changed.values.map(ArmEvidence.init)
+            written.withLock { $0 = rows }
+            return rows
         }
-        bandit.record(settled, at: time)
+        // The rows as stored, not the arithmetic again: what every replica reads back.
+        if !settled.isEmpty { bandit.store(written.withLock { $0 }.map(EvidenceTable.Row.init)) }
         if requestIds.isEmpty { bandit.refresh(at: time) }
     }
 }

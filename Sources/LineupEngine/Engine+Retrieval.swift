@@ -12,6 +12,12 @@ extension Engine {
     /// in arrival order. Call once before serving.
     public func warmUp() async throws {
         let started = Date()
+        // Replicas: changes committed from here on are followed, so none made while the
+        // state is read is missed (one read twice is applied twice, to the same effect).
+        if let shared = store as? any SharedStore {
+            let last = try await shared.lastChange()
+            changePosition.withLock { $0 = last }
+        }
         var afterId: String?
         var items = 0
         while true {
@@ -33,16 +39,7 @@ extension Engine {
         }
         try await loadLayouts()
         try await loadExperiments()
-        var sequence: Int64 = 0
-        var events = 0
-        while true {
-            let page = try await store.events(after: sequence, limit: Self.warmUpPage)
-            userVectors.record(page.map(\.event))
-            features.record(page.map(\.event))
-            events += page.count
-            guard page.count == Self.warmUpPage, let last = page.last else { break }
-            sequence = last.sequence
-        }
+        let events = try await catchUpEvents()
         logger.info(
             "warmed up",
             metadata: [

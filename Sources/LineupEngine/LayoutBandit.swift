@@ -115,18 +115,14 @@ public final class LayoutBandit: Sendable {
             evidenceSegment: found.key.segment)
     }
 
-    /// Adds settled decisions to the evidence, as the store did in the settling
-    /// transaction, and marks their banks stale.
-    func record(_ settled: [LayoutDecision], at time: Date) {
-        guard !settled.isEmpty else { return }
+    /// Installs evidence rows as the settling transaction stored them, and marks their
+    /// banks stale.
+    func store(_ rows: [EvidenceTable.Row]) {
+        guard !rows.isEmpty else { return }
         state.withLock { state in
-            for decision in settled {
-                state.evidence.record(
-                    surface: decision.surface, segment: decision.segment, arm: decision.arm, reward: decision.reward == 1,
-                    at: time, halfLife: configuration.halfLife)
-                for segment in decision.segment.isEmpty ? [""] : [decision.segment, ""] {
-                    state.stale.insert(BankKey(surface: decision.surface, segment: segment))
-                }
+            for row in rows {
+                state.evidence.set(row)
+                state.stale.insert(BankKey(surface: row.surface, segment: row.segment))
             }
         }
     }

@@ -9,7 +9,7 @@ extension PostgresStore {
     /// The log's counter row is locked first: inserters queue on it, so sequences are given
     /// in commit order and a reader tailing the log never skips one that commits late.
     public func insertEvents(_ events: [Event]) async throws -> EventInsertion {
-        guard !events.isEmpty else { return EventInsertion(inserted: [], duplicates: 0) }
+        guard !events.isEmpty else { return EventInsertion(inserted: [], sequences: [], duplicates: 0) }
         var binds = PostgresBindings(capacity: 15)
         binds.append(events.map(\.eventId))
         binds.append(events.map(\.userId))
@@ -45,25 +45,31 @@ extension PostgresStore {
                     CASE WHEN has_value THEN value END, ts, CASE WHEN has_request THEN request_id END, NULLIF(context, ''),
                     received_at
                 FROM numbered, counter ORDER BY k
-                RETURNING event_id
+                RETURNING event_id, seq
                 """,
             binds: binds)
-        let inserted: Set<String> = try await transaction { connection in
+        let inserted: [String: Int64] = try await transaction { connection in
             // The lock that orders the log (see above); taken before reading which ids are new.
             try await connection.query("SELECT last_seq FROM event_log WHERE id = 1 FOR UPDATE", logger: self.logger)
-            var ids = Set<String>()
-            for try await id in try await connection.query(insert, logger: self.logger).decode(String.self) { ids.insert(id) }
+            var ids: [String: Int64] = [:]
+            for try await (id, sequence) in try await connection.query(insert, logger: self.logger).decode((String, Int64).self) {
+                ids[id] = sequence
+            }
             try await connection.query(
                 "UPDATE event_log SET last_seq = last_seq + \(Int64(ids.count)), rows = rows + \(Int64(ids.count)) WHERE id = 1",
                 logger: self.logger)
+            if !ids.isEmpty { try await Self.notify(on: connection, logger: self.logger) }
             return ids
         }
         var seen = Set<String>()
         var positions: [Int] = []
-        for (index, event) in events.enumerated() where inserted.contains(event.eventId) && seen.insert(event.eventId).inserted {
+        var sequences: [Int64] = []
+        for (index, event) in events.enumerated() where seen.insert(event.eventId).inserted {
+            guard let sequence = inserted[event.eventId] else { continue }
             positions.append(index)
+            sequences.append(sequence)
         }
-        return EventInsertion(inserted: positions, duplicates: events.count - positions.count)
+        return EventInsertion(inserted: positions, sequences: sequences, duplicates: events.count - positions.count)
     }
 
     public func events(after sequence: Int64, limit: Int) async throws -> [LoggedEvent] {

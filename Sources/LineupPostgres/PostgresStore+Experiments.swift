@@ -26,6 +26,7 @@ extension PostgresStore {
                     \(stored.updatedAt.timeIntervalSince1970))
                 ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at
                 """, logger: self.logger)
+            try await Self.recordChange(.experiment, keys: [stored.id], on: connection, logger: self.logger)
         }
     }
 

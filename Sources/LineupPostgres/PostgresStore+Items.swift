@@ -6,7 +6,11 @@ import PostgresNIO
 
 extension PostgresStore {
     public func upsertItem(_ item: Item) async throws -> Upserted<Item> {
-        try await transaction { connection in try await self.upsert(item, on: connection) }
+        try await transaction { connection in
+            let upserted = try await self.upsert(item, on: connection)
+            try await Self.recordChange(.item, keys: [item.id], on: connection, logger: self.logger)
+            return upserted
+        }
     }
 
     public func upsertItems(_ items: [Item]) async throws -> BatchCounts {
@@ -15,6 +19,7 @@ extension PostgresStore {
             for item in items {
                 if try await self.upsert(item, on: connection).created { counts.inserted += 1 } else { counts.existing += 1 }
             }
+            try await Self.recordChange(.item, keys: items.map(\.id), on: connection, logger: self.logger)
             return counts
         }
     }
@@ -25,8 +30,10 @@ extension PostgresStore {
 
     public func deleteItem(id: String) async throws -> Bool {
         try await transaction { connection in
-            try await connection.query("DELETE FROM items WHERE id = \(id) RETURNING id", logger: self.logger)
+            let deleted = try await connection.query("DELETE FROM items WHERE id = \(id) RETURNING id", logger: self.logger)
                 .collect().count > 0
+            if deleted { try await Self.recordChange(.item, keys: [id], on: connection, logger: self.logger) }
+            return deleted
         }
     }
 

@@ -49,6 +49,7 @@ extension PostgresStore {
                     \(Date().timeIntervalSince1970))
                 ON CONFLICT (surface) DO UPDATE SET frozen = excluded.frozen, updated_at = excluded.updated_at
                 """, logger: self.logger)
+            try await Self.recordChange(.layouts, keys: [layouts.surface], on: connection, logger: self.logger)
         }
     }
 
@@ -123,6 +124,9 @@ extension PostgresStore {
                 ON CONFLICT (surface, segment, arm) DO UPDATE SET successes = excluded.successes,
                     failures = excluded.failures, updated_at = excluded.updated_at
                 """, logger: self.logger)
+            let surfaces = Set(rows.map(\.surface))
+            try await Self.recordChange(
+                .evidence, keys: [surfaces.count == 1 ? surfaces.first! : ""], on: connection, logger: self.logger)
             return settled
         }
     }
@@ -133,6 +137,7 @@ extension PostgresStore {
             // not write them back after it.
             try await Self.lockEvidence(on: connection, logger: self.logger)
             try await connection.query("DELETE FROM bandit_evidence WHERE surface = \(surface)", logger: self.logger)
+            try await Self.recordChange(.evidence, keys: [surface], on: connection, logger: self.logger)
         }
     }
 

@@ -5,7 +5,11 @@ import PostgresNIO
 
 extension PostgresStore {
     public func upsertUser(_ user: User) async throws -> Upserted<User> {
-        try await transaction { connection in try await self.upsert(user, on: connection) }
+        try await transaction { connection in
+            let upserted = try await self.upsert(user, on: connection)
+            try await Self.recordChange(.user, keys: [user.id], on: connection, logger: self.logger)
+            return upserted
+        }
     }
 
     public func upsertUsers(_ users: [User]) async throws -> BatchCounts {
@@ -14,6 +18,7 @@ extension PostgresStore {
             for user in users {
                 if try await self.upsert(user, on: connection).created { counts.inserted += 1 } else { counts.existing += 1 }
             }
+            try await Self.recordChange(.user, keys: users.map(\.id), on: connection, logger: self.logger)
             return counts
         }
     }
@@ -48,6 +53,7 @@ extension PostgresStore {
             let impressionsDeleted = try await connection.query(
                 "DELETE FROM impressions WHERE user_id = \(id) RETURNING request_id", logger: self.logger
             ).collect().count
+            try await Self.recordChange(.user, keys: [id], on: connection, logger: self.logger)
             return UserErasure(
                 userId: id, profileDeleted: profileDeleted, eventsDeleted: eventsDeleted, impressionsDeleted: impressionsDeleted)
         }

@@ -161,6 +161,42 @@ enum Schema {
                 );
                 CREATE INDEX exposures_by_user ON experiment_exposures (user_id);
                 """),
+        Migration(
+            name: "v2: change feed, models",
+            sql: """
+                -- What replicas follow besides the events: one row per committed change of
+                -- the catalog, profiles, layouts, evidence, experiments or models, numbered
+                -- from change_log under its row lock (commit order, as for events).
+                CREATE TABLE changes (
+                    seq BIGINT PRIMARY KEY,
+                    kind TEXT COLLATE "C" NOT NULL,
+                    key TEXT COLLATE "C" NOT NULL,
+                    at DOUBLE PRECISION NOT NULL
+                );
+                CREATE TABLE change_log (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    last_seq BIGINT NOT NULL
+                );
+                INSERT INTO change_log (id, last_seq) VALUES (1, 0);
+
+                -- Models live here, so replicas need no shared disk: XGBoost JSON and the
+                -- card, as the files of a models directory hold them.
+                CREATE TABLE models (
+                    version TEXT COLLATE "C" PRIMARY KEY,
+                    model BYTEA NOT NULL,
+                    card BYTEA,
+                    revision BIGINT NOT NULL,        -- bumped when the card is rewritten
+                    created_at DOUBLE PRECISION NOT NULL
+                );
+                -- The version every replica serves; NULL for the fallback order. seeded is
+                -- set once the models directory was copied in (a new database only).
+                CREATE TABLE model_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    active TEXT COLLATE "C",
+                    seeded BOOLEAN NOT NULL
+                );
+                INSERT INTO model_state (id, active, seeded) VALUES (1, NULL, FALSE);
+                """),
     ]
 
     /// Runs the migrations not yet applied, each once, under the migration lock.

@@ -17,6 +17,7 @@ extension SQLiteStore {
                 ON CONFLICT(event_id) DO NOTHING
                 """)
             var inserted: [Int] = []
+            var sequences: [Int64] = []
             for (index, (event, context)) in zip(events, contexts).enumerated() {
                 try statement.execute(arguments: [
                     last + 1, event.eventId, event.userId, event.sessionId, event.itemId, event.type.rawValue,
@@ -26,11 +27,12 @@ extension SQLiteStore {
                 if db.changesCount > 0 {
                     inserted.append(index)
                     last += 1
+                    sequences.append(last)
                 }
             }
             try db.execute(
                 sql: "UPDATE event_log SET last_seq = ?, rows = rows + ?", arguments: [last, inserted.count])
-            return EventInsertion(inserted: inserted, duplicates: events.count - inserted.count)
+            return EventInsertion(inserted: inserted, sequences: sequences, duplicates: events.count - inserted.count)
         }
     }
 

@@ -108,7 +108,7 @@ struct APIHandler: APIProtocol {
 
     func activateModel(_ input: Operations.ActivateModel.Input) async throws -> Operations.ActivateModel.Output {
         guard case .json(let body) = input.body else { throw unsupportedMediaType }
-        try engine.models.activate(version: body.version)
+        try await engine.models.activate(version: body.version)
         return .ok(.init(body: .json(try APIMapping.models(active: engine.models.active?.version, entries: engine.models.entries))))
     }
 
@@ -142,7 +142,7 @@ struct APIHandler: APIProtocol {
             if let value = body.seed { trainer.seed = UInt64(value) }
             specification.trainer = trainer
         }
-        return .accepted(.init(body: .json(try APIMapping.job(try training.start(specification, activateIfBetter: activate)))))
+        return .accepted(.init(body: .json(try APIMapping.job(try await training.start(specification, activateIfBetter: activate)))))
     }
 
     func getTrainingJob(_ input: Operations.GetTrainingJob.Input) async throws -> Operations.GetTrainingJob.Output {

@@ -5,6 +5,7 @@ import LineupAnalysis
 import LineupCore
 import LineupEngine
 import LineupModels
+import LineupStore
 import OpenAPIRuntime
 
 extension Problem {
@@ -18,6 +19,8 @@ extension Problem {
             self.init(serviceError: error)
         case let error as ModelError:
             self.init(modelError: error)
+        case let error as StoreUnavailable:
+            self.init(unavailable: error)
         case let error as ValidationError:
             self.init(.badRequest, error.reason, field: error.field)
         case let error as DecodingError:
@@ -39,6 +42,16 @@ extension Problem {
         }
     }
 
+    /// The database is down or restarting: nothing was stored, and the client should retry.
+    private init(unavailable: StoreUnavailable) {
+        self.init(
+            .serviceUnavailable, "The database is unavailable; nothing was stored. Retry shortly. (\(unavailable.reason))",
+            retryAfter: Self.retryAfterSeconds)
+    }
+
+    /// What a 503 asks clients to wait: about how long PostgreSQL takes to restart.
+    static let retryAfterSeconds = 2
+
     private init(modelError: ModelError) {
         switch modelError {
         case .notFound: self.init(.notFound, modelError.description)
@@ -53,6 +66,7 @@ extension Problem {
         switch serverError.underlyingError {
         case let error as ServiceError: self.init(serviceError: error)
         case let error as ModelError: self.init(modelError: error)
+        case let error as StoreUnavailable: self.init(unavailable: error)
         case let error as ValidationError: self.init(.badRequest, error.reason, field: error.field)
         case let error as Problem: self = error
         case let error as DecodingError:

@@ -10,12 +10,17 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
     /// The request field at fault as a path (`events[3].timestamp`), when one is.
     public var field: String?
     public var type: String
+    /// Seconds after which a retry may succeed (503 while the database is unavailable).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ detail: String, field: String? = nil, type: String = "about:blank") {
+    public init(
+        _ status: HTTPResponse.Status, _ detail: String, field: String? = nil, type: String = "about:blank", retryAfter: Int? = nil
+    ) {
         self.status = status
         self.detail = detail
         self.field = field
         self.type = type
+        self.retryAfter = retryAfter
     }
 
     public var body: Body {
@@ -37,6 +42,7 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(
             status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
     }

@@ -11,7 +11,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let problem = Problem(from: error)
-            if problem.status.kind == .serverError {
+            if problem.status == .serviceUnavailable {
+                context.logger.warning("request refused: \(problem.detail)", metadata: ["path": "\(request.uri.path)"])
+            } else if problem.status.kind == .serverError {
                 context.logger.error(
                     "request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             }

@@ -13,6 +13,9 @@ extension Server {
         public var maxBodyBytes: Int
         /// How often layout decisions whose window closed are settled and the banks redrawn.
         public var settlingInterval: Duration = .seconds(5)
+        /// How often a replica reads what the others wrote when no notification woke it
+        /// first (a store several replicas share only).
+        public var followInterval: Duration = .milliseconds(250)
         /// Scheduled retraining from the log; nil: none.
         public var retraining: Retraining?
 

@@ -3,6 +3,7 @@ import Hummingbird
 import LineupAPI
 import LineupAnalysis
 import LineupEngine
+import LineupStore
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
@@ -54,6 +55,9 @@ public struct Server: Sendable {
     /// stops, then `maintenance` (the store's own, such as SQLite's checkpointer).
     public func services(maintenance: [any Service] = []) -> [any Service] {
         var services = maintenance
+        if engine.store is any SharedStore {
+            services.append(ReplicaFollower(engine: engine, interval: configuration.followInterval))
+        }
         services.append(
             PeriodicService("layout reward settler", every: configuration.settlingInterval) { [engine, logger] in
                 do {

@@ -33,7 +33,7 @@ struct AB: AsyncParsableCommand {
     var html: String?
 
     func run() async throws {
-        let runtime = try Runtime(settings: try options.settings(), existing: true)
+        let runtime = try await Runtime.open(settings: try options.settings(), existing: true)
         let analysis: ExperimentAnalysis
         do {
             analysis = try await runtime.analysis.analyzeExperiment(id: experiment)

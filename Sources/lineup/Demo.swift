@@ -34,8 +34,8 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.settings()
         let logger = LogBootstrap.run(level: settings.logLevel, label: "lineup")
-        let runtime = try Runtime(settings: settings, logger: logger)
-        Console.line("demo: filling \(settings.database)")
+        let runtime = try await Runtime.open(settings: settings, logger: logger)
+        Console.line("demo: filling \(settings.storeDescription)")
         do {
             try await DemoLoader(engine: runtime.engine, seed: seed, items: items, users: users, days: days).load()
         } catch let error as DemoError {

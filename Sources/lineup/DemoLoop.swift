@@ -104,7 +104,7 @@ struct DemoLoop: AsyncParsableCommand {
             database: directory.appendingPathComponent("trained-on.sqlite").path, from: trainedFrom, to: trainedTo,
             splitAt: splitAt)
         let snapshot = database("after-training")
-        try await trainedOn.store.copy(to: snapshot)
+        try await trainedOn.sqlite!.copy(to: snapshot)
 
         var arms: [ModelCard.LoopReport.Arm] = []
         for (name, ranker) in [("popularity", Ranking.Ranker.popularity), ("retrieval", .fallback), ("two_stage", .twoStage)] {
@@ -114,7 +114,7 @@ struct DemoLoop: AsyncParsableCommand {
             let arm = try runtime(path)
             try await arm.engine.warmUp()
             arm.models.load(activating: nil)
-            if ranker == .twoStage { try arm.models.activate(version: card.version) }
+            if ranker == .twoStage { try await arm.models.activate(version: card.version) }
             var armServing = DemoServing(simulator: simulator, engine: arm.engine, clock: clock)
             armServing.controls = serving.controls
             let served = try await serve(&armServing, days: trainDays..<days, ranker: ranker, label: name, started: started)
@@ -139,7 +139,7 @@ struct DemoLoop: AsyncParsableCommand {
                 + "the fallback order and logged (\(history.sessions) sessions); the model trained on that log; days "
                 + "\(trainDays + 1)–\(days) then served by each ranker from the same state, with the same users and draws.",
             heldOutDays: days - trainDays, arms: arms)
-        try trainedOn.models.writeCard(card)
+        try await trainedOn.models.writeCard(card)
 
         Console.line("demo-loop: held-out days \(trainDays + 1)–\(days), \(arms.first?.sessions ?? 0) sessions per ranker")
         Console.line("ranker       engagement rate   logged NDCG@5   true NDCG@5")

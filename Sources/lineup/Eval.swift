@@ -66,7 +66,7 @@ struct Eval: AsyncParsableCommand {
                 overall: try EvaluationFile(path: input).summary(cutoffs: cutoffs), byDay: [:], byRanker: [:], byVariant: [:],
                 replay: nil)
         } else {
-            let runtime = try Runtime(settings: try options.settings(), existing: true)
+            let runtime = try await Runtime.open(settings: try options.settings(), existing: true)
             let query = try filter.query()
             let forest = try model.map { path in
                 do {
@@ -104,7 +104,7 @@ struct Eval: AsyncParsableCommand {
     }
 
     private func evaluateLayouts() async throws {
-        let runtime = try Runtime(settings: try options.settings(), existing: true)
+        let runtime = try await Runtime.open(settings: try options.settings(), existing: true)
         let evaluations = try await runtime.analysis.evaluateLayouts(try filter.query())
         if json {
             let encoder = JSONEncoder()

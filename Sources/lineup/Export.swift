@@ -35,7 +35,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.settings()
         let query = try filter.query()
-        let store = try Runtime(settings: settings, existing: true).store
+        let store = try await Runtime.open(settings: settings, existing: true).store
         let output: FileHandle
         if let out {
             guard FileManager.default.createFile(atPath: out, contents: nil) else {

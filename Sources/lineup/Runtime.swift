@@ -3,6 +3,7 @@ import Foundation
 import LineupAnalysis
 import LineupEngine
 import LineupModels
+import LineupPostgres
 import LineupSQLite
 import LineupStore
 import Logging
@@ -12,20 +13,37 @@ import Logging
 /// analysis writes what the engine's impression log still buffers before it reads.
 ///
 /// The executable is the composition root: the server and the analysis never open a store
-/// themselves, so another backend is a change here and in the settings, nowhere else.
+/// themselves. The settings name one of two: the SQLite file (the default, one process),
+/// or PostgreSQL (`database_url`), which several replicas share; there the models live in
+/// the database too.
 struct Runtime {
-    let store: SQLiteStore
+    let store: any Store
+    /// The SQLite store, when the settings name one: its upkeep and copies are its own.
+    let sqlite: SQLiteStore?
     let models: ModelRegistry
     let engine: Engine
     let analysis: Analysis
 
+    /// A runtime on a SQLite store with a models directory (the demos).
     init(
         store: SQLiteStore, engine configuration: Engine.Configuration, analysis analysisConfiguration: Analysis.Configuration,
         modelsDirectory: String?, impressionStore: (any ImpressionStore)? = nil, logger: Logger = Logger(label: "lineup"),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.init(
+            store: store, sqlite: store,
+            models: ModelRegistry(directory: modelsDirectory, schema: OnlineFeatures.schema, logger: logger),
+            engine: configuration, analysis: analysisConfiguration, impressionStore: impressionStore, logger: logger, now: now)
+    }
+
+    private init(
+        store: any Store, sqlite: SQLiteStore?, models: ModelRegistry, engine configuration: Engine.Configuration,
+        analysis analysisConfiguration: Analysis.Configuration, impressionStore: (any ImpressionStore)?, logger: Logger,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.store = store
-        models = ModelRegistry(directory: modelsDirectory, schema: OnlineFeatures.schema, logger: logger)
+        self.sqlite = sqlite
+        self.models = models
         let engine = Engine(
             configuration: configuration, store: store, models: models, impressionStore: impressionStore, logger: logger, now: now)
         self.engine = engine
@@ -35,16 +53,36 @@ struct Runtime {
     }
 
     /// The runtime the settings describe. `existing`: the command reads a log, so a missing
-    /// database file is a usage error rather than a new empty database.
-    init(
+    /// SQLite file is a usage error rather than a new empty database.
+    static func open(
         settings: Settings, existing: Bool = false, checkpoints: SQLiteStore.Configuration.Checkpoints = .inline,
         logger: Logger = Logger(label: "lineup")
-    ) throws {
+    ) async throws -> Runtime {
+        if let configuration = try settings.postgres() {
+            let store: PostgresStore
+            do {
+                store = try await PostgresStore(configuration: configuration, logger: logger)
+            } catch {
+                throw ArgumentParser.ValidationError("\(error)")
+            }
+            return Runtime(
+                store: store, sqlite: nil,
+                models: try ModelRegistry(store: store, schema: OnlineFeatures.schema, logger: logger),
+                engine: settings.engine, analysis: settings.analysis, impressionStore: nil, logger: logger, now: { Date() })
+        }
         if existing, !FileManager.default.fileExists(atPath: settings.database) {
             throw ArgumentParser.ValidationError("no database at \(settings.database) (--database, or database in the config)")
         }
-        self.init(
+        return Runtime(
             store: try SQLiteStore(configuration: settings.store(checkpoints: checkpoints)), engine: settings.engine,
             analysis: settings.analysis, modelsDirectory: settings.modelsDirectory, logger: logger)
+    }
+
+    /// Makes the configured model serve: from the models directory, or, on PostgreSQL, the
+    /// database's active model (a new database is seeded from the directory first, once).
+    func loadModels(_ settings: Settings) async throws {
+        guard models.store != nil else { return models.load(activating: settings.activeVersion) }
+        try await models.seed(from: settings.modelsDirectory, active: settings.activeVersion)
+        try await models.sync()
     }
 }

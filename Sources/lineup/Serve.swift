@@ -4,6 +4,7 @@ import LineupRetrieval
 import LineupSQLite
 import LineupServer
 import Logging
+import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.settings(extra: [("host", host), ("port", port.map(String.init))])
         let logger = LogBootstrap.run(level: settings.logLevel, label: "lineup")
-        let runtime = try Runtime(settings: settings, checkpoints: .background, logger: logger)
+        let runtime = try await Runtime.open(settings: settings, checkpoints: .background, logger: logger)
         let engine = runtime.engine
         let server = Server(configuration: settings.server, engine: engine, analysis: runtime.analysis, logger: logger)
         do {
@@ -47,13 +48,13 @@ struct Serve: AsyncParsableCommand {
             if statistics.items == 0 {
                 try await DemoLoader(engine: engine, seed: seed).load()
             } else {
-                Console.line("demo: \(settings.database) already holds \(statistics.items) items; leaving it as it is")
+                Console.line("demo: \(settings.storeDescription) already holds \(statistics.items) items; leaving it as it is")
             }
         }
         BLASLibrary.useOneThreadPerCall()
         logger.info("BLAS: \(BLASLibrary.name) (\(BLASLibrary.path)), one thread per call")
         try await engine.warmUp()
-        runtime.models.load(activating: settings.activeVersion)
+        try await runtime.loadModels(settings)
         if let model = runtime.models.active {
             Console.line("stage 2: model \(model.version) (\(model.forest.trees.count) trees)")
         } else {
@@ -61,16 +62,19 @@ struct Serve: AsyncParsableCommand {
         }
         // The store's own upkeep runs in the server's service group, stopped after the
         // impression log's last write.
-        let store = runtime.store
-        let checkpointer = PeriodicService("sqlite checkpointer", every: SQLiteStore.checkpointInterval) { await store.checkpoint() }
-        Console.line("Lineup serving \(settings.database) on http://\(settings.host):\(settings.port)")
+        var maintenance: [any Service] = []
+        if let store = runtime.sqlite {
+            maintenance.append(
+                PeriodicService("sqlite checkpointer", every: SQLiteStore.checkpointInterval) { await store.checkpoint() })
+        }
+        Console.line("Lineup serving \(settings.storeDescription) on http://\(settings.host):\(settings.port)")
         if settings.retrainIntervalMinutes > 0 {
             Console.line(
                 "retraining every \(settings.retrainIntervalMinutes) min on the last \(settings.retrainWindowDays) days of the log")
         }
         // SIGTERM or SIGINT: the server stops taking requests and finishes those it has, then
         // the services stop in order, the impression log writing what the last requests left.
-        try await server.run(maintenance: [checkpointer])
+        try await server.run(maintenance: maintenance)
         Console.line("Lineup stopped; impression log written")
     }
 }

@@ -3,6 +3,7 @@ import LineupAnalysis
 import LineupBandit
 import LineupCore
 import LineupEngine
+import LineupPostgres
 import LineupRetrieval
 import LineupSQLite
 import LineupServer
@@ -21,6 +22,11 @@ struct Settings: Sendable, Equatable {
     var port = 8080
     /// The SQLite file; its directory is created when missing.
     var database = "data/lineup.sqlite"
+    /// `postgres://user:password@host:port/database`: serve from PostgreSQL instead of the
+    /// SQLite file, so several replicas can share one database. Never logged.
+    var databaseURL: String?
+    /// Most connections this process opens to PostgreSQL.
+    var databaseConnections = 16
     var embeddingDimension = 64
     var clientTokens: [String] = []
     var adminTokens: [String] = []
@@ -83,6 +89,8 @@ struct Settings: Sendable, Equatable {
         ("host", "LINEUP_HOST"),
         ("port", "LINEUP_PORT"),
         ("database", "LINEUP_DATABASE"),
+        ("database_url", "LINEUP_DATABASE_URL"),
+        ("database_connections", "LINEUP_DATABASE_CONNECTIONS"),
         ("embedding_dimension", "LINEUP_EMBEDDING_DIMENSION"),
         ("client_tokens", "LINEUP_CLIENT_TOKENS"),
         ("admin_tokens", "LINEUP_ADMIN_TOKENS"),
@@ -197,6 +205,20 @@ struct Settings: Sendable, Equatable {
         case "database":
             database = try string()
             if database.isEmpty { throw fail("must not be empty") }
+        case "database_url":
+            let url = try string()
+            do {
+                let configuration = try PostgresStore.Configuration(url: url)
+                // A password in a flag shows in `ps` to every user of the machine.
+                if source == "command line" && configuration.password != nil {
+                    throw fail(
+                        "must not carry a password on the command line; set LINEUP_DATABASE_URL or the config file, or PGPASSWORD")
+                }
+            } catch let error as PostgresStoreError {
+                throw fail(error.description.replacingOccurrences(of: "database_url ", with: ""))
+            }
+            databaseURL = url
+        case "database_connections": databaseConnections = try integer(1...1_000)
         case "embedding_dimension": embeddingDimension = try integer(1...4096)
         case "client_tokens": clientTokens = try list()
         case "admin_tokens": adminTokens = try list()
@@ -358,6 +380,20 @@ struct Settings: Sendable, Equatable {
 
     /// The model served at start; nil for the fallback order.
     var activeVersion: String? { activeModel.isEmpty ? nil : activeModel }
+
+    /// The PostgreSQL store the settings name, if any; a URL without a password takes
+    /// `PGPASSWORD` from the environment, as libpq does.
+    func postgres(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresStore.Configuration? {
+        guard let databaseURL else { return nil }
+        var configuration = try PostgresStore.Configuration(url: databaseURL, maximumConnections: databaseConnections)
+        if configuration.password == nil { configuration.password = environment["PGPASSWORD"] }
+        return configuration
+    }
+
+    /// Where the service's data lives, without credentials: what logs and messages show.
+    var storeDescription: String {
+        (try? postgres())??.redacted ?? database
+    }
 
     /// The SQLite store the settings name. `serve` checkpoints in its service group
     /// (`.background`); one-shot commands let SQLite do it.

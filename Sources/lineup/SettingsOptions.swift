@@ -11,6 +11,11 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file (default: data/lineup.sqlite).")
     var database: String?
 
+    @Option(
+        name: .long,
+        help: "Serve from PostgreSQL: postgres://user@host:port/database (no password here; use PGPASSWORD or LINEUP_DATABASE_URL).")
+    var databaseURL: String?
+
     @Option(name: .long, help: "Dimension of item embeddings (default: 64).")
     var embeddingDimension: Int?
 
@@ -22,7 +27,8 @@ struct SettingsOptions: ParsableArguments {
         do {
             var settings = try Settings.load(file: config ?? environment["LINEUP_CONFIG"], environment: environment)
             let flags: [(key: String, value: String?)] = [
-                ("database", database), ("embedding_dimension", embeddingDimension.map(String.init)),
+                ("database", database), ("database_url", databaseURL),
+                ("embedding_dimension", embeddingDimension.map(String.init)),
                 ("log_level", logLevel),
             ] + extra
             for (key, value) in flags {

@@ -98,7 +98,7 @@ struct Train: AsyncParsableCommand {
 
     private func trainFromLog() async throws {
         let settings = try options.settings()
-        let runtime = try Runtime(settings: settings, existing: true)
+        let runtime = try await Runtime.open(settings: settings, existing: true)
         var specification = TrainingSpecification()
         specification.from = try from.map { try ImpressionFilterOptions.date($0, flag: "--from") }
         specification.to = try to.map { try ImpressionFilterOptions.date($0, flag: "--to") }
@@ -107,7 +107,7 @@ struct Train: AsyncParsableCommand {
         specification.version = version
         specification.trainer = try trainer.configuration(base: specification.trainer, ranking: true)
         // The new model is judged against the one that would be serving.
-        runtime.models.load(activating: settings.activeVersion)
+        try await runtime.loadModels(settings)
         let total = specification.trainer.rounds, every = reportEvery
         let objective = specification.trainer.objective, cutoff = specification.trainer.cutoff
         let card: ModelCard

@@ -6,7 +6,9 @@ import Testing
 extension StoreConformance {
     static let eventChecks: [Check] = [
         Check("events: duplicate ids are no-ops, within a batch and across batches", duplicateEventsAreNoOps),
-        Check("events: insertEvents reports the positions of the new events and counts the rest", eventInsertionPositions),
+        Check(
+            "events: insertEvents reports the positions of the new events, the log sequences they were given, and counts the rest",
+            eventInsertionPositions),
         Check("events: events(after:limit:) tails the log in arrival order with increasing sequences", eventLogInArrivalOrder),
         Check("events: an event arriving after an erased one gets a greater sequence", sequencesOutliveErasure),
         Check("events: events(userId:) is the user's events, oldest first, every field as sent", userEventsOldestFirst),
@@ -20,11 +22,11 @@ extension StoreConformance {
                   timestamp: t0.addingTimeInterval(offset), requestId: "r1", context: ["device": "mobile"], receivedAt: t0)
         }
         let first = try await store.insertEvents([event("e1"), event("e2"), event("e1")])
-        #expect(first == EventInsertion(inserted: [0, 1], duplicates: 1))
+        #expect(first.inserted == [0, 1] && first.duplicates == 1)
         var changed = event("e2")
         changed.type = .hide
         let second = try await store.insertEvents([changed, event("e3")])
-        #expect(second == EventInsertion(inserted: [1], duplicates: 1))
+        #expect(second.inserted == [1] && second.duplicates == 1)
         let log = try await store.events(after: 0, limit: 10)
         #expect(log.map(\.event.eventId) == ["e1", "e2", "e3"])
         #expect(try await store.events(after: log[1].sequence, limit: 10).map(\.event.eventId) == ["e3"])
@@ -36,9 +38,10 @@ extension StoreConformance {
 
     /// The engine feeds only the new events to its online state, by the positions reported.
     static func eventInsertionPositions(_ store: any Store) async throws {
-        #expect(try await store.insertEvents([]) == EventInsertion(inserted: [], duplicates: 0))
+        #expect(try await store.insertEvents([]) == EventInsertion(inserted: [], sequences: [], duplicates: 0))
         var known = Set<String>()
         var stored: [String] = []
+        var given: [String: Int64] = [:]
         var rng = SeededGenerator(seed: 11)
         for batch in 0..<6 {
             // Ids drawn from a small pool, so batches repeat themselves and each other.
@@ -52,11 +55,22 @@ extension StoreConformance {
                 expected.append(index)
                 stored.append(id)
             }
+            let before = given.values.max() ?? 0
             let insertion = try await store.insertEvents(events)
-            #expect(insertion == EventInsertion(inserted: expected, duplicates: ids.count - expected.count), "batch \(batch): \(ids)")
+            #expect(insertion.inserted == expected && insertion.duplicates == ids.count - expected.count, "batch \(batch): \(ids)")
             #expect(insertion.counts == BatchCounts(inserted: expected.count, existing: ids.count - expected.count))
+            // A replica applies its own batch at once when it follows the last sequence it
+            // applied: the batch's sequences are consecutive and after every earlier one.
+            #expect(insertion.sequences.count == expected.count)
+            if let first = insertion.sequences.first {
+                #expect(first > before)
+                #expect(insertion.sequences == Array(first..<first + Int64(expected.count)), "consecutive: \(insertion.sequences)")
+            }
+            for (position, sequence) in zip(insertion.inserted, insertion.sequences) { given[ids[position]] = sequence }
         }
-        #expect(try await store.eventLog().map(\.event.eventId) == stored, "each id stored once, first arrival kept")
+        let log = try await store.eventLog()
+        #expect(log.map(\.event.eventId) == stored, "each id stored once, first arrival kept")
+        #expect(Dictionary(uniqueKeysWithValues: log.map { ($0.event.eventId, $0.sequence) }) == given, "the sequences reported are the log's")
         #expect(try await store.statistics().events == stored.count)
     }
 
