@@ -3,6 +3,7 @@ import LineupCore
 import LineupStore
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The store for running several replicas on one database: PostgreSQL through postgres-nio.
 ///
@@ -32,7 +33,7 @@ public final class PostgresStore: Store {
 
         public init(
             host: String = "localhost", port: Int = 5432, username: String, password: String? = nil, database: String,
-            tls: TLSMode = .prefer, maximumConnections: Int = 16, connectTimeout: Duration = .seconds(5)
+            tls: TLSMode = .prefer, maximumConnections: Int = 16, connectTimeout: Duration = .seconds(3)
         ) {
             self.host = host
             self.port = port
@@ -147,7 +148,7 @@ public final class PostgresStore: Store {
     /// Runs one statement outside a transaction and collects its rows.
     @discardableResult
     func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await guarded { try await self.client.query(query, logger: self.logger).collect() }
+        try await leased { connection in try await connection.query(query, logger: self.logger).collect() }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
@@ -155,35 +156,68 @@ public final class PostgresStore: Store {
     func transaction<Result: Sendable>(
         begin: PostgresQuery = "BEGIN", _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await guarded {
-            try await self.client.withConnection { connection in
-                try await connection.query(begin, logger: self.logger)
-                do {
-                    let result = try await body(connection)
-                    try await connection.query("COMMIT", logger: self.logger)
-                    return result
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: self.logger)
-                    throw error
-                }
+        try await leased { connection in
+            try await connection.query(begin, logger: self.logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: self.logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                throw error
             }
         }
     }
 
     /// Runs `body` with a pooled connection, streaming.
     func withConnection<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await guarded { try await self.client.withConnection { try await body($0) } }
+        try await leased(body)
     }
 
-    /// Maps the failures that mean "the database cannot be reached now" to
-    /// `StoreUnavailable`, which the server answers with 503 and `Retry-After`,
-    /// and gives up waiting for a connection after `connectTimeout`.
-    func guarded<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+    /// Runs `body` on a pooled connection. Waiting for the connection is bounded by
+    /// `connectTimeout` (the pool itself would wait for its circuit breaker, a minute), and
+    /// the failures that mean "the database cannot be reached now" become `StoreUnavailable`,
+    /// which the server answers with 503 and `Retry-After`. Once `body` has its connection
+    /// it runs as long as it needs (a scan over the whole log, say).
+    func leased<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        let leased = LeaseFlag()
+        let timeout = configuration.connectTimeout
+        let redacted = configuration.redacted
         do {
-            return try await body()
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask {
+                    try await self.client.withConnection { connection in
+                        leased.set()
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    guard leased.isSet else {
+                        throw StoreUnavailable(reason: "database \(redacted) gave no connection within \(timeout)")
+                    }
+                    return nil
+                }
+                while let next = try await group.next() {
+                    if let result = next {
+                        group.cancelAll()
+                        return result
+                    }
+                }
+                throw CancellationError()
+            }
         } catch let error as PSQLError where Self.isConnectionFailure(error) {
-            throw StoreUnavailable(reason: "database \(configuration.redacted) is unavailable: \(Self.describe(error))")
+            throw StoreUnavailable(reason: "database \(redacted) is unavailable: \(Self.describe(error))")
+        } catch where Self.isPoolFailure(error) {
+            throw StoreUnavailable(reason: "database \(redacted) is unavailable: \(error)")
         }
+    }
+
+    /// The pool's own errors (`ConnectionPoolError`: no connection could be made, the
+    /// circuit breaker tripped). Its module is not a product of postgres-nio, so it is told
+    /// by name.
+    static func isPoolFailure(_ error: any Error) -> Bool {
+        String(describing: type(of: error)) == "ConnectionPoolError"
     }
 
     /// Runs `body`, failing with `unavailable` when it takes longer than `connectTimeout`:
@@ -220,10 +254,20 @@ public final class PostgresStore: Store {
     /// is ever part of them).
     static func describe(_ error: any Error) -> String {
         if let error = error as? StoreUnavailable { return error.reason }
+        if isPoolFailure(error) { return "no connection could be made (\(error))" }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] {
             return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
         }
         return "\(error.code)"
     }
+}
+
+/// Whether a pooled call got its connection (read by the call's deadline).
+private final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+
+    var isSet: Bool { value.withLock { $0 } }
 }
