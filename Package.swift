@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "LineupPostgresTests",
             dependencies: [
-                "LineupCore", "LineupStore", "LineupPostgres", "LineupStoreConformance",
+                "LineupCore", "LineupStore", "LineupPostgres", "LineupStoreConformance", "LineupEngine", "LineupModels",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -487,7 +487,7 @@ SELECT f.seq,
        CASE WHEN f.seq %% 4 = 0 THEN 'r-b-' || (f.seq / 10) END,
        (ARRAY['{"device":"desktop"}','{"device":"mobile"}','{"device":"tablet"}'])[1 + f.seq %% 3],
        f.ts + 0.05
-FROM (SELECT s AS seq, %(start)s + (s - %(first)d) * %(step)s AS ts,
+FROM (SELECT s AS seq, %(start)s + (s - %(origin)d) * %(step)s AS ts,
              lpad(to_hex((%(ms)d + s)::bigint), 12, '0') AS h, md5(s::text) AS r
       FROM generate_series(%(first)d::bigint, %(last)d::bigint) AS s) AS f,
      (SELECT array_agg(id ORDER BY id) AS ids FROM users) AS u,
@@ -505,8 +505,8 @@ def fill_events(postgres, database, target, chunk=1_000_000):
     first = last_seq + 1
     while first <= last_seq + add:
         last = min(first + chunk - 1, last_seq + add)
-        postgres.psql(FILL_SQL % {"start": repr(start), "step": repr(step), "first": first, "last": last,
-                                  "ms": int(start * 1000)}, database)
+        postgres.psql(FILL_SQL % {"start": repr(start), "step": repr(step), "origin": last_seq + 1, "first": first,
+                                  "last": last, "ms": int(start * 1000)}, database)
         print(f"  filled {last - last_seq:,}/{add:,} ({time.perf_counter() - started:.0f} s)", flush=True)
         first = last + 1
     postgres.psql(f"UPDATE event_log SET last_seq = {last_seq + add}, rows = {rows + add} WHERE id = 1", database)

@@ -8,8 +8,9 @@ extension Engine {
     static let warmUpPage = 5_000
 
     /// Rebuilds the in-memory state from the store: the embedding matrix from the catalog,
-    /// roles from the profiles, and the users' recent engagements by replaying the event log
-    /// in arrival order. Call once before serving.
+    /// roles from the profiles, layouts, experiments, the shared models (replicas), and the
+    /// users' recent engagements by replaying the event log in arrival order, from where
+    /// this engine's state stands (all of it at start). Call once before serving.
     public func warmUp() async throws {
         let started = Date()
         // Replicas: changes committed from here on are followed, so none made while the
@@ -39,6 +40,8 @@ extension Engine {
         }
         try await loadLayouts()
         try await loadExperiments()
+        // Replicas: the models and the active one are the database's (a no-op otherwise).
+        try await models.sync()
         let events = try await catchUpEvents()
         logger.info(
             "warmed up",

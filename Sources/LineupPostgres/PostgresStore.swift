@@ -106,10 +106,13 @@ public final class PostgresStore: Store {
         // server, a one-shot command, a test) gets a working store from `init` alone.
         running = Task { await postgres.run() }
         do {
-            try await Schema.migrate(client: postgres, logger: logger)
+            try await leased { connection in try await Schema.migrate(on: connection, logger: logger) }
+        } catch let error as StoreUnavailable {
+            running.cancel()
+            throw error
         } catch {
             running.cancel()
-            throw StoreUnavailable(reason: "database \(configuration.redacted) is unavailable: \(Self.describe(error))")
+            throw PostgresStoreError.migrationFailed(Self.describe(error))
         }
     }
 

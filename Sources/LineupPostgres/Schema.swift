@@ -200,27 +200,25 @@ enum Schema {
     ]
 
     /// Runs the migrations not yet applied, each once, under the migration lock.
-    static func migrate(client: PostgresClient, logger: Logger) async throws {
-        try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
-                try await connection.query(
-                    "CREATE TABLE IF NOT EXISTS lineup_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-                    logger: logger)
-                let applied = try await appliedNames(on: connection, logger: logger)
-                for migration in migrations where !applied.contains(migration.name) {
-                    logger.info("migrating", metadata: ["migration": "\(migration.name)"])
-                    for statement in migration.statements {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                    }
-                    try await connection.query("INSERT INTO lineup_migrations (name) VALUES (\(migration.name))", logger: logger)
+    static func migrate(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS lineup_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                logger: logger)
+            let applied = try await appliedNames(on: connection, logger: logger)
+            for migration in migrations where !applied.contains(migration.name) {
+                logger.info("migrating", metadata: ["migration": "\(migration.name)"])
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query("COMMIT", logger: logger)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
+                try await connection.query("INSERT INTO lineup_migrations (name) VALUES (\(migration.name))", logger: logger)
             }
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
         }
     }
 

@@ -88,7 +88,7 @@ import Testing
         // order that served them.
         let comparison = try #require(card.comparison)
         #expect(comparison.activeVersion == nil && comparison.better, "\(comparison) \(card.metrics.bestValidation!)")
-        try log.models.activate(version: "first")
+        try await log.models.activate(version: "first")
         #expect(log.engine.models.active?.version == "first", "the engine serves what the registry activated")
     }
 
@@ -127,8 +127,8 @@ import Testing
         specification.trainer.rounds = 20
         specification.trainer.minChildWeight = 0.01
         specification.version = "better"
-        let job = try jobs.start(specification, activateIfBetter: true, trigger: "schedule")
-        #expect(throws: ServiceError.self) { try jobs.start(specification) }
+        let job = try await jobs.start(specification, activateIfBetter: true, trigger: "schedule")
+        await #expect(throws: ServiceError.self) { try await jobs.start(specification) }
         let done = try #require(await jobs.wait(id: job.id))
         #expect(done.state == .succeeded && done.trigger == "schedule")
         let comparison = try #require(done.card?.comparison)

@@ -101,7 +101,7 @@ class Response:
         return f"{self.status} {self.raw[:300].decode(errors='replace')}"
 
 
-def call(port, method, path, body=None, timeout=15):
+def call(port, method, path, body=None, timeout=60):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", data=data, method=method, headers={"Content-Type": "application/json"})
