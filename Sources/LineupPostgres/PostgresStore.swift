@@ -33,7 +33,7 @@ public final class PostgresStore: Store {
 
         public init(
             host: String = "localhost", port: Int = 5432, username: String, password: String? = nil, database: String,
-            tls: TLSMode = .prefer, maximumConnections: Int = 16, connectTimeout: Duration = .seconds(3)
+            tls: TLSMode = .prefer, maximumConnections: Int = 16, connectTimeout: Duration = .seconds(5)
         ) {
             self.host = host
             self.port = port
@@ -83,6 +83,8 @@ public final class PostgresStore: Store {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
+    /// When a call last found the database unavailable; nil once one succeeded.
+    private let lastFailure = Mutex<ContinuousClock.Instant?>(nil)
 
     /// Connects and runs the pending migrations (under an advisory lock, so replicas that
     /// start together migrate once). Throws when the database cannot be reached.
@@ -127,12 +129,14 @@ public final class PostgresStore: Store {
 
     public func readiness() async -> Readiness {
         do {
-            let pending = try await withDeadline {
-                try await Schema.pending(on: self.client, logger: self.logger)
-            }
+            // Through the same deadline as every call, so a database that stopped answering
+            // shows as not ready instead of a probe that hangs.
+            let pending = try await leased { connection in try await Schema.pending(on: connection, logger: self.logger) }
             return pending.isEmpty ? .ready : .notReady(reason: "migrations not yet run: \(pending.joined(separator: ", "))")
         } catch {
-            return .notReady(reason: "database \(configuration.redacted) is not reachable: \(Self.describe(error))")
+            return .notReady(
+                reason: error is StoreUnavailable
+                    ? Self.describe(error) : "database \(configuration.redacted) is not reachable: \(Self.describe(error))")
         }
     }
 
@@ -182,62 +186,63 @@ public final class PostgresStore: Store {
     /// the failures that mean "the database cannot be reached now" become `StoreUnavailable`,
     /// which the server answers with 503 and `Retry-After`. Once `body` has its connection
     /// it runs as long as it needs (a scan over the whole log, say).
+    ///
+    /// The deadline answers on time even when the pool does not give up its wait: the wait
+    /// is left behind, and if it gets a connection later it hands it back without running
+    /// `body`, so "unavailable" always means nothing was written. After a failure, calls fail
+    /// at once for a second (`retryPause`) instead of each waiting out the deadline.
     func leased<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
-        let leased = LeaseFlag()
-        let timeout = configuration.connectTimeout
         let redacted = configuration.redacted
+        if let failed = lastFailure.withLock({ $0 }), ContinuousClock.now - failed < Self.retryPause {
+            throw StoreUnavailable(reason: "database \(redacted) is unavailable (it failed moments ago)")
+        }
+        let timeout = configuration.connectTimeout
+        let lease = LeaseRace()
+        let client = client
         do {
-            return try await withThrowingTaskGroup(of: Result?.self) { group in
-                group.addTask {
-                    try await self.client.withConnection { connection in
-                        leased.set()
-                        return try await body(connection)
+            let result: Result = try await withCheckedThrowingContinuation { continuation in
+                let answer = Answer(continuation)
+                let work = Task {
+                    do {
+                        let result = try await client.withConnection { connection in
+                            guard lease.take() else { throw CancellationError() }
+                            return try await body(connection)
+                        }
+                        answer.resume(with: .success(result))
+                    } catch {
+                        answer.resume(with: .failure(error))
                     }
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    guard leased.isSet else {
-                        throw StoreUnavailable(reason: "database \(redacted) gave no connection within \(timeout)")
-                    }
-                    return nil
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    guard lease.expire() else { return }
+                    answer.resume(with: .failure(
+                        StoreUnavailable(reason: "database \(redacted) gave no connection within \(timeout)")))
+                    work.cancel()
                 }
-                while let next = try await group.next() {
-                    if let result = next {
-                        group.cancelAll()
-                        return result
-                    }
-                }
-                throw CancellationError()
             }
+            lastFailure.withLock { $0 = nil }
+            return result
+        } catch let error as StoreUnavailable {
+            lastFailure.withLock { $0 = .now }
+            throw error
         } catch let error as PSQLError where Self.isConnectionFailure(error) {
+            lastFailure.withLock { $0 = .now }
             throw StoreUnavailable(reason: "database \(redacted) is unavailable: \(Self.describe(error))")
         } catch where Self.isPoolFailure(error) {
-            throw StoreUnavailable(reason: "database \(redacted) is unavailable: \(error)")
+            lastFailure.withLock { $0 = .now }
+            throw StoreUnavailable(reason: "database \(redacted) is unavailable: \(Self.describe(error))")
         }
     }
+
+    /// How long calls fail at once after one found the database unavailable.
+    static let retryPause = Duration.seconds(1)
 
     /// The pool's own errors (`ConnectionPoolError`: no connection could be made, the
     /// circuit breaker tripped). Its module is not a product of postgres-nio, so it is told
     /// by name.
     static func isPoolFailure(_ error: any Error) -> Bool {
         String(describing: type(of: error)) == "ConnectionPoolError"
-    }
-
-    /// Runs `body`, failing with `unavailable` when it takes longer than `connectTimeout`:
-    /// what `/readyz` uses, so that a database that stopped answering shows as not ready
-    /// instead of a probe that hangs.
-    func withDeadline<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
-        let timeout = configuration.connectTimeout
-        let redacted = configuration.redacted
-        return try await withThrowingTaskGroup(of: Result.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw StoreUnavailable(reason: "database \(redacted) did not answer within \(timeout)")
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
     }
 
     static func isConnectionFailure(_ error: PSQLError) -> Bool {
@@ -266,11 +271,42 @@ public final class PostgresStore: Store {
     }
 }
 
-/// Whether a pooled call got its connection (read by the call's deadline).
-private final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
+/// Who wins between a pooled call's connection and its deadline: exactly one does.
+private final class LeaseRace: Sendable {
+    private enum State { case waiting, leased, expired }
+    private let state = Mutex(State.waiting)
 
-    func set() { value.withLock { $0 = true } }
+    /// The connection arrived: true when it came in time (the call may run).
+    func take() -> Bool {
+        state.withLock { state in
+            guard state == .waiting else { return false }
+            state = .leased
+            return true
+        }
+    }
 
-    var isSet: Bool { value.withLock { $0 } }
+    /// The deadline passed: true when no connection had come (the call is abandoned).
+    func expire() -> Bool {
+        state.withLock { state in
+            guard state == .waiting else { return false }
+            state = .expired
+            return true
+        }
+    }
+}
+
+/// A continuation resumed once, by whichever of the call and its deadline answers first.
+private final class Answer<Value: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Value, any Error>?>(nil)
+
+    init(_ continuation: CheckedContinuation<Value, any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(with result: Result<Value, any Error>) {
+        continuation.withLock { continuation in
+            continuation?.resume(with: result)
+            continuation = nil
+        }
+    }
 }

@@ -223,11 +223,9 @@ enum Schema {
     }
 
     /// The names of the migrations this database has not run.
-    static func pending(on client: PostgresClient, logger: Logger) async throws -> [String] {
-        try await client.withConnection { connection in
-            let applied = try await appliedNames(on: connection, logger: logger)
-            return migrations.map(\.name).filter { !applied.contains($0) }
-        }
+    static func pending(on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        let applied = try await appliedNames(on: connection, logger: logger)
+        return migrations.map(\.name).filter { !applied.contains($0) }
     }
 
     private static func appliedNames(on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {

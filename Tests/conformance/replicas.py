@@ -44,7 +44,6 @@ import http.client
 import json
 import math
 import os
-import random
 import shutil
 import signal
 import socket
@@ -101,7 +100,7 @@ class Response:
         return f"{self.status} {self.raw[:300].decode(errors='replace')}"
 
 
-def call(port, method, path, body=None, timeout=60):
+def call(port, method, path, body=None, timeout=15):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", data=data, method=method, headers={"Content-Type": "application/json"})
@@ -557,11 +556,12 @@ class Ledger:
         self.unacknowledged = 0
         self.last_acknowledged = {}  # replica name -> monotonic time
         self.refusals = []  # Responses
+        self.hung = []  # (replica, batch, monotonic time sent) of writes never answered
         self.errors = []  # (replica, message)
 
-    def acknowledge(self, replica, ids, counts):
+    def acknowledge(self, replica, batch, counts):
         with self.lock:
-            self.acknowledged.update(ids)
+            self.acknowledged.update(item["event_id"] for item in batch)
             self.batches += 1
             self.duplicates += counts.get("duplicates", 0)
             self.last_acknowledged[replica.name] = time.monotonic()
@@ -574,6 +574,10 @@ class Ledger:
         with self.lock:
             self.refusals.append(response)
 
+    def hang(self, replica, batch, sent):
+        with self.lock:
+            self.hung.append((replica, batch, sent))
+
     def fail(self, replica, message):
         with self.lock:
             self.errors.append((replica, message))
@@ -584,11 +588,14 @@ class Ledger:
             raise Failure(message, replica)
 
 
-def ingest_batch(replica, prefix, thread, number, size):
-    ids = [f"{prefix}-{thread}-{number:05d}-{n:03d}" for n in range(size)]
-    batch = [event(event_id, f"u-{prefix}-{(number * size + n) % 50:02d}", CATALOG[n % len(CATALOG)], "view")
-             for n, event_id in enumerate(ids)]
-    return ids, replica.call("POST", "/v1/events", {"events": batch})
+def view_batch(prefix, thread, number, size):
+    """`size` view events whose ids are unique to (prefix, thread, number)."""
+    return [event(f"{prefix}-{thread}-{number:05d}-{n:03d}", f"u-{prefix}-{n % 50:02d}", CATALOG[n % len(CATALOG)], "view")
+            for n in range(size)]
+
+
+def post_batch(replica, batch, timeout=15):
+    return replica.call("POST", "/v1/events", {"events": batch}, timeout)
 
 
 def scenario_sigkill(lab):
@@ -602,18 +609,19 @@ def scenario_sigkill(lab):
                 if stop.is_set():
                     return
                 replica = a if b_gone or (number + thread) % 2 == 0 else b
+                batch = view_batch("kill", thread, number, 100)
                 try:
-                    ids, response = ingest_batch(replica, "kill", thread, number, 100)
+                    response = post_batch(replica, batch)
                 except Unreachable as error:
                     if replica is a or not b.killed:
                         return ledger.fail(replica, f"{replica.name} gave no answer to a batch: {error}")
                     ledger.lose()
                     b_gone = True
                     replica = a
-                    ids, response = ingest_batch(a, "kill", thread, number, 100)  # the client's retry
+                    response = post_batch(a, batch)  # the client's retry, same event ids
                 if response.status != 200:
                     return ledger.fail(replica, f"{replica.name} answered a batch with {response}")
-                ledger.acknowledge(replica, ids, response.json)
+                ledger.acknowledge(replica, batch, response.json)
 
         def rank_on_a():
             while not stop.is_set():
@@ -670,6 +678,9 @@ def scenario_database_restart(lab):
         cluster.stop()
 
 
+INGEST_TIMEOUT = 10  # seconds; a replica must answer a write (503 at worst) within about 3 s
+
+
 def restart_under_load(cluster, a, b, url):
     ledger, stop = Ledger(), threading.Event()
     pids = (a.process.pid, b.process.pid)
@@ -677,13 +688,15 @@ def restart_under_load(cluster, a, b, url):
 
     def ingest(replica, thread):
         for number in range(10 ** 6):
+            batch = view_batch("restart", thread, number, 50)
             while not stop.is_set():  # the same batch again after a refusal
+                sent = time.monotonic()
                 try:
-                    ids, response = ingest_batch(replica, "restart", thread, number, 50)
-                except Unreachable as error:
-                    return ledger.fail(replica, f"{replica.name} gave no answer: {error}")
+                    response = post_batch(replica, batch, timeout=INGEST_TIMEOUT)
+                except Unreachable:
+                    return ledger.hang(replica, batch, sent)
                 if response.status == 200:
-                    ledger.acknowledge(replica, ids, response.json)
+                    ledger.acknowledge(replica, batch, response.json)
                     break
                 if not is_refusal(response):
                     return ledger.fail(replica, f"{replica.name} answered a batch with {response} (Retry-After "
@@ -700,11 +713,12 @@ def restart_under_load(cluster, a, b, url):
     begun = time.monotonic()
     cluster.restart()
     outage = time.monotonic() - begun
-    recovery = wait_for_recovery((a, b), ledger, begun, begun + outage)
+    recovery = {replica.name: wait_for_recovery(replica, begun) for replica in (a, b)}
     time.sleep(1)
     stop.set()
     for thread in threads:
         thread.join()
+    check_hung_writes(ledger, url, begun, recovery)
     ledger.check()
     if cluster.options() != options:
         raise Failure(f"the restarted server runs with other options: {cluster.options()} (was {options})")
@@ -722,19 +736,37 @@ def restart_under_load(cluster, a, b, url):
             f"{len(ledger.acknowledged)} acknowledged events all stored once; B follows A again in {milliseconds(lag)}")
 
 
-def wait_for_recovery(replicas, ledger, begun, restarted):
-    """Seconds from `begun` until each replica is ready and has acknowledged a write after `restarted`."""
-    recovery = {}
-    for replica in replicas:
-        def recovered(r=replica):
-            return ledger.last_acknowledged.get(r.name, 0) > restarted and r.ready()
+def wait_for_recovery(replica, begun):
+    """Seconds from `begun` until `replica` is ready and acknowledges a write of its own."""
+    probes = iter(range(10 ** 6))
 
-        found, _ = wait_until(recovered, RECOVERY_LIMIT - (time.monotonic() - begun), interval=0.1)
-        if not found:
-            raise Failure(f"{replica.name} was not ready and writing again within {RECOVERY_LIMIT:.0f} s "
-                          f"of the database restart", replica)
-        recovery[replica.name] = time.monotonic() - begun
-    return recovery
+    def recovered():
+        if not replica.ready():
+            return False
+        try:
+            probe = [event(f"probe-{replica.name}-{next(probes)}", "u-probe", CATALOG[0], "view")]
+            return post_batch(replica, probe, timeout=5).status == 200
+        except Unreachable:
+            return False
+
+    found, _ = wait_until(recovered, RECOVERY_LIMIT - (time.monotonic() - begun), interval=0.1)
+    if not found:
+        raise Failure(f"{replica.name} was not ready and writing again within {RECOVERY_LIMIT:.0f} s "
+                      f"of the database restart", replica)
+    return time.monotonic() - begun
+
+
+def check_hung_writes(ledger, url, begun, recovery):
+    """A write that got no answer at all is a broken promise: say when it was sent and what became of it."""
+    for replica, batch, sent in ledger.hung:
+        ids = ", ".join(f"'{item['event_id']}'" for item in batch)
+        stored = psql(url, f"SELECT count(*) FROM events WHERE event_id IN ({ids})")[0][0]
+        when = f"{begun - sent:.2f} s before" if sent < begun else f"{sent - begun:.2f} s after"
+        raise Failure(
+            f"{replica.name} never answered a POST /v1/events of {len(batch)} events (first id "
+            f"{batch[0]['event_id']}) sent {when} pg_ctl restart began: no response within {INGEST_TIMEOUT} s, "
+            f"{stored} of its events stored; meanwhile {replica.name} was ready and acknowledged new writes "
+            f"{recovery[replica.name]:.1f} s after the restart began", replica)
 
 
 def wait_for_pin_across(a, b):
