@@ -94,6 +94,9 @@ extension Engine {
             }
             group.addTask { [self] in
                 var trimmed = ContinuousClock.now
+                // Said once when following starts failing and once when it recovers, not
+                // four times a second through an outage.
+                var failing = false
                 for await _ in wakeups {
                     do {
                         try await followOthers()
@@ -101,8 +104,15 @@ extension Engine {
                             try await shared.trimChanges(olderThan: Self.changeRetention)
                             trimmed = .now
                         }
+                        if failing {
+                            logger.notice("following the other replicas again")
+                            failing = false
+                        }
                     } catch {
-                        logger.warning("following the other replicas failed; retrying", metadata: ["error": "\(error)"])
+                        if !failing {
+                            logger.warning("following the other replicas failed; retrying", metadata: ["error": "\(error)"])
+                            failing = true
+                        }
                     }
                 }
             }

@@ -177,7 +177,7 @@ def psql(url, sql):
 
 
 def stored_event_ids(url, prefix):
-    """The event ids stored under `prefix`, and whether each is stored once."""
+    """The distinct event ids stored under `prefix`, and the number of rows holding them."""
     ids = [row[0] for row in psql(url, f"SELECT event_id FROM events WHERE event_id LIKE '{prefix}%'")]
     return set(ids), len(ids)
 
@@ -307,9 +307,11 @@ class Lab:
         name = f"lineup_replicas_{os.getpid()}_{self.databases}"
         psql(server_url, f"CREATE DATABASE {name}")
         url = database_url(server_url, name)
-        self.replicas = [Replica(letter, self.binary, url, os.path.join(self.workdir, f"{scenario}-{letter}.log"))
-                         for letter in "AB"]
+        self.replicas = []
         try:
+            for letter in "AB":
+                log = os.path.join(self.workdir, f"{scenario}-{letter}.log")
+                self.replicas.append(Replica(letter, self.binary, url, log))
             for replica in self.replicas:
                 replica.wait_ready()
             a, b = self.replicas
@@ -479,36 +481,43 @@ def bandit_successes(replica):
     return sum(arm["successes"] for arm in whole["arms"]), sum(arm["failures"] for arm in whole["arms"])
 
 
+def configure_layouts(a, b):
+    """Two layouts on the surface, configured on A and waited for on B."""
+    layouts = [{"id": "grid-3", "name": "Three columns", "params": {"columns": 3}},
+               {"id": "list", "name": "List", "params": {"columns": 1}}]
+    a.expect("PUT", f"/v1/surfaces/{LAYOUT_SURFACE}/layouts", {"layouts": layouts})
+    found, _ = wait_until(lambda: "layout" in b.rank("u-layout-probe", LAYOUT_SURFACE), timeout=5, interval=0.05)
+    if not found:
+        raise Failure("B served no layout for 5 s after A configured the surface's layouts", b)
+
+
+def layout_decisions(url):
+    """Every decision of the surface in the impression log: [request_id, arm, segment, reward or ""]."""
+    return psql(url, f"SELECT request_id, layout_arm, coalesce(layout_segment, ''), coalesce(layout_reward::text, '') "
+                     f"FROM impressions WHERE surface = '{LAYOUT_SURFACE}' AND layout_arm IS NOT NULL")
+
+
 def scenario_settlement(lab):
     with lab.pair("3-settlement") as (a, b, url):
-        layouts = [{"id": "grid-3", "name": "Three columns", "params": {"columns": 3}},
-                   {"id": "list", "name": "List", "params": {"columns": 1}}]
-        a.expect("PUT", f"/v1/surfaces/{LAYOUT_SURFACE}/layouts", {"layouts": layouts})
-        found, _ = wait_until(lambda: "layout" in b.rank("u-layout-probe", LAYOUT_SURFACE), timeout=5, interval=0.05)
-        if not found:
-            raise Failure("B served no layout for 5 s after A configured the surface's layouts", b)
+        configure_layouts(a, b)
         decisions = serve_layout_decisions(a, b, 400)
-        logged, _ = wait_until(lambda: int(psql(url, "SELECT count(*) FROM impressions WHERE layout_arm IS NOT NULL "
-                                                     "AND user_id <> 'u-layout-probe'")[0][0]) >= 400,
-                               timeout=10, interval=0.2)
+        served = {request_id for request_id, _, _, _ in decisions}
+        logged, _ = wait_until(lambda: served <= {row[0] for row in layout_decisions(url)}, timeout=10, interval=0.2)
         if not logged:
-            raise Failure("the 400 layout decisions were not in the impression log within 10 s")
+            raise Failure("the 400 layout decisions served were not all in the impression log within 10 s")
         rewarded = [(request_id, user, item) for n, (request_id, user, item, _) in enumerate(decisions) if n % 4 != 3]
         totals = send_rewards(a, b, rewarded)
         events = 2 * len(rewarded)
         if totals != {"stored": events, "duplicates": events}:
-            raise Failure(f"{events} distinct reward events sent twice each were counted {totals}, "
+            raise Failure(f"{events} distinct reward events, each sent to both replicas, were counted {totals}; "
                           f"expected stored {events} and duplicates {events}")
 
-        def all_settled():
-            rows = psql(url, f"SELECT request_id, layout_arm, coalesce(layout_segment, ''), coalesce(layout_reward::text, '') "
-                             f"FROM impressions WHERE surface = '{LAYOUT_SURFACE}'")
-            return rows if sum(row[3] != "" for row in rows) >= len(rewarded) else None
+        def settled():
+            rows = layout_decisions(url)
+            return rows if sum(reward != "" for _, _, _, reward in rows) >= len(rewarded) else None
 
-        rows, settle_time = wait_until(all_settled, timeout=10, interval=0.2)
-        if rows is None:
-            rows = psql(url, f"SELECT request_id, layout_arm, coalesce(layout_segment, ''), coalesce(layout_reward::text, '') "
-                             f"FROM impressions WHERE surface = '{LAYOUT_SURFACE}'")
+        rows, settling = wait_until(settled, timeout=10, interval=0.2)
+        rows = rows or layout_decisions(url)
         check_rewards(rows, {request_id for request_id, _, _ in rewarded})
         check_evidence(url, rows)
         for replica in (a, b):
@@ -516,8 +525,9 @@ def scenario_settlement(lab):
             if not found:
                 raise Failure(f"{replica.name}'s posteriors for segment '' count (successes, failures) "
                               f"{bandit_successes(replica)}, expected ({len(rewarded)}, 0)", replica)
-        return (f"{len(decisions)} decisions, {len(rewarded)} rewarded by {4 * events} posts from 4 threads: "
-                f"each settled once, evidence '' = {len(rewarded)} successes (settled {milliseconds(settle_time)} after the last post)")
+        return (f"{len(decisions)} decisions served, {len(rewarded)} rewarded by {events} events each sent to both "
+                f"replicas from 4 threads ({2 * events} sends): every one settled once within {milliseconds(settling)}, "
+                f"bandit_evidence '' = {len(rewarded)} successes, 0 failures, on both replicas too")
 
 
 def check_rewards(rows, rewarded):
@@ -545,8 +555,8 @@ def check_evidence(url, rows):
 
 
 class Ledger:
-    """What ingesting threads saw, under a lock: the acknowledged event ids, when each replica
-    last acknowledged a batch, the 503 refusals, and the first broken promise."""
+    """What ingesting threads saw, under a lock: the acknowledged event ids, the batches left
+    unanswered, the 503 refusals, and the broken promises."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -554,17 +564,15 @@ class Ledger:
         self.batches = 0
         self.duplicates = 0
         self.unacknowledged = 0
-        self.last_acknowledged = {}  # replica name -> monotonic time
         self.refusals = []  # Responses
         self.hung = []  # (replica, batch, monotonic time sent) of writes never answered
         self.errors = []  # (replica, message)
 
-    def acknowledge(self, replica, batch, counts):
+    def acknowledge(self, batch, counts):
         with self.lock:
             self.acknowledged.update(item["event_id"] for item in batch)
             self.batches += 1
             self.duplicates += counts.get("duplicates", 0)
-            self.last_acknowledged[replica.name] = time.monotonic()
 
     def lose(self):
         with self.lock:
@@ -621,7 +629,7 @@ def scenario_sigkill(lab):
                     response = post_batch(a, batch)  # the client's retry, same event ids
                 if response.status != 200:
                     return ledger.fail(replica, f"{replica.name} answered a batch with {response}")
-                ledger.acknowledge(replica, batch, response.json)
+                ledger.acknowledge(batch, response.json)
 
         def rank_on_a():
             while not stop.is_set():
@@ -696,7 +704,7 @@ def restart_under_load(cluster, a, b, url):
                 except Unreachable:
                     return ledger.hang(replica, batch, sent)
                 if response.status == 200:
-                    ledger.acknowledge(replica, batch, response.json)
+                    ledger.acknowledge(batch, response.json)
                     break
                 if not is_refusal(response):
                     return ledger.fail(replica, f"{replica.name} answered a batch with {response} (Retry-After "
@@ -773,8 +781,9 @@ def wait_for_pin_across(a, b):
     a.ingest([event("restart-pin", "u-restart-pin", CATALOG[5], "pin")])
     lag = wait_for_pin(b, "u-restart-pin", CATALOG[5], timeout=10)
     if lag is None or lag > FOLLOW_LIMIT:
-        shown = "never (10 s)" if lag is None else milliseconds(lag)
-        raise Failure(f"after the database restart a pin on A reached B: {shown}; limit {FOLLOW_LIMIT} s", b)
+        shown = "not within 10 s" if lag is None else f"after {milliseconds(lag)}"
+        raise Failure(f"after the database restart, a pin stored by A reached B's ranking {shown} (limit {FOLLOW_LIMIT} s), "
+                      f"though B is {'ready' if b.ready() else 'not ready'} and accepts writes: B no longer follows A", b)
     return lag
 
 
@@ -814,6 +823,7 @@ def main():
     started = time.monotonic()
     try:
         for title, scenario in SCENARIOS:
+            lab.replicas = []
             try:
                 print(f"ok   {title}: {scenario(lab)}", flush=True)
             except (Failure, Unreachable) as error:
