@@ -6,36 +6,39 @@ Usage: LINEUP_TEST_POSTGRES_URL=postgres://lineup@127.0.0.1:PORT/postgres?sslmod
 
 Each scenario runs on a fresh database (CREATE DATABASE through psql, dropped afterwards)
 with two replicas, A and B, started here on free loopback ports from the repository root
-(where `models/` is). The database is read back with psql to check what was committed.
-One line per scenario gives its measured figures; any broken promise ends the run with
-exit status 1, saying what was seen, with the tail of the replicas' logs.
+(where `models/` is) and stopped at the end whatever happens. What was committed is read
+back with psql. One line per scenario gives its measured figures; a broken promise makes
+the run exit with status 1 after saying what was seen, with the tail of the replica's log.
 
 1. Event on A, rank on B within 1 s. A replica applies the others' events by tailing the
    log (LISTEN/NOTIFY to wake, polling every 250 ms as the guarantee). For 30 users a `pin`
-   is sent to A and B is asked to rank until the pinned widget comes first, pinned: the lag
-   from A's acknowledgement must stay under 1 s (p50, p99 and max are printed).
+   is sent to A, then B is asked to rank every 10 ms until the widget comes first, pinned:
+   the lag from A's acknowledgement must stay under 1 s (p50, p99 and max are printed).
 2. A model activated on A is served by B. Models and the active version live in the
-   database; `PUT /v1/models/active` null on A must reach B's listing and its rank
+   database: `PUT /v1/models/active` null on A must reach B's listing and its rank
    responses (the fallback order) within 1 s, and "default" put on B must reach A likewise.
 3. Four concurrent settlers on two replicas reward each decision once. 400 responses of a
    surface with layouts are served through both replicas; then four threads (two per
-   replica) send the reward events at the same time: every event to both replicas with the
+   replica) send the reward events at the same time: each event to both replicas with the
    same event_id (one is a duplicate), and a second event with another id for the same
    decision (both replicas try to settle it). Every rewarded decision must have
    layout_reward = 1, the others none yet, and bandit_evidence must count each reward
-   exactly once per (segment, arm): settlement locks decisions FOR UPDATE SKIP LOCKED and
-   writes evidence under an advisory lock. Both replicas' posteriors must agree with it.
+   exactly once per (segment, arm) (settlers lock decisions FOR UPDATE SKIP LOCKED and
+   write evidence under an advisory lock); both replicas' posteriors must agree.
 4. SIGKILL of one replica during ingestion. Four threads send batches of 100 events to A and
    B alternately; after 2 s B is killed. A batch B never answered is not acknowledged; its
    thread resends it to A (same ids, as a client retries) and uses A from then on. Every
    acknowledged event must be stored exactly once, and A must answer rank requests
    throughout.
-5. The database restarted under load. On a cluster of its own (postgres.sh start), two
-   threads ingest through A and B while `pg_ctl restart -m fast` runs. During the outage a
-   write must be refused with 503 problem+json and a Retry-After header (never a 500); the
-   threads retry after Retry-After. Every acknowledged event must be stored, both replicas
-   (the same processes) must be ready again within 30 s, and B must again follow A's events
-   within 1 s.
+5. The database restarted under load, on a cluster of this scenario's own (postgres.sh
+   start; pg_ctl restart -m fast keeps the port, read from postmaster.opts). Two threads
+   ingest through A and B, retrying a refused batch after its Retry-After. So that the
+   restart catches writes in flight every time, a psql session holds the lock each insert
+   takes first (event_log's row) until the server stops it. Every write must be answered:
+   a 200, or while the database is away 503 problem+json with Retry-After (never a 500 and
+   never silence); every acknowledged event must be stored; both replicas, the same
+   processes, must be ready and writing again within 30 s, and B must again follow A's
+   events within 1 s.
 """
 
 import contextlib
@@ -272,13 +275,17 @@ class Replica:
         self.process.wait()
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """SIGTERM (a graceful shutdown), SIGKILL after 10 s; False when it came to that."""
+        if self.process.poll() is not None:
+            return True
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+            return True
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            return False
 
     def log_tail(self):
         try:
@@ -322,7 +329,8 @@ class Lab:
                     raise Failure(f"replica {replica.name} exited with status {replica.process.returncode}", replica)
         finally:
             for replica in self.replicas:
-                replica.stop()
+                if not replica.stop():
+                    print(f"note: replica {replica.name} had not exited 10 s after SIGTERM and was killed", flush=True)
             with contextlib.suppress(Failure):
                 psql(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
@@ -526,7 +534,8 @@ def scenario_settlement(lab):
                 raise Failure(f"{replica.name}'s posteriors for segment '' count (successes, failures) "
                               f"{bandit_successes(replica)}, expected ({len(rewarded)}, 0)", replica)
         return (f"{len(decisions)} decisions served, {len(rewarded)} rewarded by {events} events each sent to both "
-                f"replicas from 4 threads ({2 * events} sends): every one settled once within {milliseconds(settling)}, "
+                f"replicas from 4 threads ({2 * events} sends): every one settled once "
+                f"within {milliseconds(settling)}, "
                 f"bandit_evidence '' = {len(rewarded)} successes, 0 failures, on both replicas too")
 
 
@@ -598,8 +607,8 @@ class Ledger:
 
 def view_batch(prefix, thread, number, size):
     """`size` view events whose ids are unique to (prefix, thread, number)."""
-    return [event(f"{prefix}-{thread}-{number:05d}-{n:03d}", f"u-{prefix}-{n % 50:02d}", CATALOG[n % len(CATALOG)], "view")
-            for n in range(size)]
+    return [event(f"{prefix}-{thread}-{number:05d}-{n:03d}", f"u-{prefix}-{n % 50:02d}", CATALOG[n % len(CATALOG)],
+                  "view") for n in range(size)]
 
 
 def post_batch(replica, batch, timeout=15):
@@ -616,17 +625,17 @@ def scenario_sigkill(lab):
             for number in range(10 ** 6):
                 if stop.is_set():
                     return
-                replica = a if b_gone or (number + thread) % 2 == 0 else b
                 batch = view_batch("kill", thread, number, 100)
-                try:
-                    response = post_batch(replica, batch)
-                except Unreachable as error:
-                    if replica is a or not b.killed:
-                        return ledger.fail(replica, f"{replica.name} gave no answer to a batch: {error}")
-                    ledger.lose()
-                    b_gone = True
-                    replica = a
-                    response = post_batch(a, batch)  # the client's retry, same event ids
+                replica = a if b_gone or (number + thread) % 2 == 0 else b
+                while True:
+                    try:
+                        response = post_batch(replica, batch)
+                        break
+                    except Unreachable as error:
+                        if replica is a or not b.killed:
+                            return ledger.fail(replica, f"{replica.name} gave no answer to a batch: {error}")
+                        ledger.lose()  # B is gone and never acknowledged this batch:
+                        b_gone, replica = True, a  # the client resends it to A, same event ids
                 if response.status != 200:
                     return ledger.fail(replica, f"{replica.name} answered a batch with {response}")
                 ledger.acknowledge(batch, response.json)
@@ -718,30 +727,75 @@ def restart_under_load(cluster, a, b, url):
     for thread in threads:
         thread.start()
     time.sleep(2)
+    blocker = hold_log_lock(url)
+    in_flight = wait_for_blocked_writes(url, 2)
     begun = time.monotonic()
     cluster.restart()
     outage = time.monotonic() - begun
+    blocker.wait()
     recovery = {replica.name: wait_for_recovery(replica, begun) for replica in (a, b)}
     time.sleep(1)
     stop.set()
     for thread in threads:
         thread.join()
-    check_hung_writes(ledger, url, begun, recovery)
-    ledger.check()
-    if cluster.options() != options:
-        raise Failure(f"the restarted server runs with other options: {cluster.options()} (was {options})")
-    if (a.process.pid, b.process.pid) != pids or a.process.poll() is not None or b.process.poll() is not None:
-        raise Failure("a replica exited during the database restart")
-    if not ledger.refusals:
-        raise Failure("no write was refused during the restart, so the outage was not observed: "
-                      "expected 503 problem+json with Retry-After while the database was away")
-    check_stored_once(url, "restart", ledger.acknowledged)
-    lag = wait_for_pin_across(a, b)
+    problems = []  # every broken promise of the restart, not only the first
+
+    def check(function, *arguments):
+        try:
+            return function(*arguments)
+        except Failure as failure:
+            problems.append(failure)
+
+    check(check_hung_writes, ledger, url, begun, recovery)
+    check(ledger.check)
+    check(check_same_servers, cluster, options, (a, b), pids)
+    check(check_refusals, ledger)
+    check(check_stored_once, url, "restart", ledger.acknowledged)
+    lag = check(wait_for_pin_across, a, b)
+    if problems:
+        raise Failure("\n     and ".join(map(str, problems)), problems[0].replica)
     retry_after = sorted({response.headers["Retry-After"] for response in ledger.refusals})
-    return (f"pg_ctl restart took {milliseconds(outage)}; {len(ledger.refusals)} writes refused with 503 "
+    return (f"pg_ctl restart took {milliseconds(outage)} with {in_flight} writes in flight; "
+            f"{len(ledger.refusals)} writes refused with 503 "
             f"problem+json, Retry-After {', '.join(retry_after)} s, none 500; ready and writing again "
             f"{recovery['A']:.1f} s (A) and {recovery['B']:.1f} s (B) after the restart began; "
             f"{len(ledger.acknowledged)} acknowledged events all stored once; B follows A again in {milliseconds(lag)}")
+
+
+def check_same_servers(cluster, options, replicas, pids):
+    if cluster.options() != options:
+        raise Failure(f"the restarted server runs with other options: {cluster.options()} (was {options})")
+    for replica, pid in zip(replicas, pids):
+        if replica.process.pid != pid or replica.process.poll() is not None:
+            raise Failure(f"replica {replica.name} exited during the database restart", replica)
+
+
+def check_refusals(ledger):
+    if not ledger.refusals:
+        raise Failure("no write was refused during the restart, although writes were in flight: expected "
+                      "503 problem+json with Retry-After while the database was away")
+
+
+def hold_log_lock(url):
+    """A psql session holding the lock every event insert takes first (event_log's row), so
+    that the ingesting threads' writes are in flight in the database when it restarts."""
+    return subprocess.Popen(
+        ["psql", url, "-X", "-q", "-c", "BEGIN", "-c", "SELECT 1 FROM event_log WHERE id = 1 FOR UPDATE",
+         "-c", "SELECT pg_sleep(60)"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for_blocked_writes(url, count):
+    """The number of sessions waiting for a lock, once at least `count` are."""
+    def waiting():
+        sessions = int(psql(url, "SELECT count(*) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND wait_event_type = 'Lock'")[0][0])
+        return sessions if sessions >= count else None
+
+    found, _ = wait_until(waiting, timeout=5, interval=0.05)
+    if not found:
+        raise Failure("the replicas' writes did not wait for the log's lock held by psql within 5 s")
+    return found
 
 
 def wait_for_recovery(replica, begun):
@@ -766,15 +820,18 @@ def wait_for_recovery(replica, begun):
 
 def check_hung_writes(ledger, url, begun, recovery):
     """A write that got no answer at all is a broken promise: say when it was sent and what became of it."""
+    problems = []
     for replica, batch, sent in ledger.hung:
         ids = ", ".join(f"'{item['event_id']}'" for item in batch)
         stored = psql(url, f"SELECT count(*) FROM events WHERE event_id IN ({ids})")[0][0]
         when = f"{begun - sent:.2f} s before" if sent < begun else f"{sent - begun:.2f} s after"
-        raise Failure(
+        problems.append(Failure(
             f"{replica.name} never answered a POST /v1/events of {len(batch)} events (first id "
             f"{batch[0]['event_id']}) sent {when} pg_ctl restart began: no response within {INGEST_TIMEOUT} s, "
             f"{stored} of its events stored; meanwhile {replica.name} was ready and acknowledged new writes "
-            f"{recovery[replica.name]:.1f} s after the restart began", replica)
+            f"{recovery[replica.name]:.1f} s after the restart began", replica))
+    if problems:
+        raise Failure("\n     and ".join(map(str, problems)), problems[0].replica)
 
 
 def wait_for_pin_across(a, b):
@@ -782,8 +839,9 @@ def wait_for_pin_across(a, b):
     lag = wait_for_pin(b, "u-restart-pin", CATALOG[5], timeout=10)
     if lag is None or lag > FOLLOW_LIMIT:
         shown = "not within 10 s" if lag is None else f"after {milliseconds(lag)}"
-        raise Failure(f"after the database restart, a pin stored by A reached B's ranking {shown} (limit {FOLLOW_LIMIT} s), "
-                      f"though B is {'ready' if b.ready() else 'not ready'} and accepts writes: B no longer follows A", b)
+        state = "ready" if b.ready() else "not ready"
+        raise Failure(f"after the database restart, a pin stored by A reached B's ranking {shown} "
+                      f"(limit {FOLLOW_LIMIT} s), though B is {state}: B no longer follows A", b)
     return lag
 
 
