@@ -2,6 +2,7 @@ import Foundation
 import LineupStore
 import Logging
 import PostgresNIO
+import Synchronization
 
 extension PostgresStore: SharedStore {
     /// The channel every write notifies at commit, so followers wake at once.
@@ -26,7 +27,9 @@ extension PostgresStore: SharedStore {
     }
 
     /// Listens on one of the pool's connections, held for as long as the stream is
-    /// iterated, and listens again a second after the connection drops.
+    /// iterated, and listens again a second after the connection drops. The connection is
+    /// watched rather than trusted to end the listen: postgres-nio 1.33 can leave a
+    /// statement written to a connection the server just closed pending for ever.
     public func writeNotifications() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let client = client
@@ -35,11 +38,19 @@ extension PostgresStore: SharedStore {
             while !Task.isCancelled {
                 do {
                     try await client.withConnection { connection in
-                        try await connection.listen(on: Self.channel) { notifications in
-                        // A (re)connect may have missed notifications: wake the follower once.
-                            continuation.yield()
-                            for try await _ in notifications { continuation.yield() }
+                        let ended = Flag()
+                        let listening = Task {
+                            defer { ended.set() }
+                            try await connection.listen(on: Self.channel) { notifications in
+                                // A (re)connect may have missed notifications: wake the follower once.
+                                continuation.yield()
+                                for try await _ in notifications { continuation.yield() }
+                            }
                         }
+                        while !Task.isCancelled && !connection.isClosed && !ended.isSet {
+                            try? await Task.sleep(for: .milliseconds(250))
+                        }
+                        listening.cancel()
                     }
                 } catch {
                     if Task.isCancelled { break }
@@ -76,4 +87,13 @@ extension PostgresStore: SharedStore {
     static func notify(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
     }
+}
+
+/// Set by one task, read by another.
+private final class Flag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+
+    var isSet: Bool { value.withLock { $0 } }
 }

@@ -185,12 +185,15 @@ public final class PostgresStore: Store {
     /// `connectTimeout` (the pool itself would wait for its circuit breaker, a minute), and
     /// the failures that mean "the database cannot be reached now" become `StoreUnavailable`,
     /// which the server answers with 503 and `Retry-After`. Once `body` has its connection
-    /// it runs as long as it needs (a scan over the whole log, say).
+    /// it runs as long as it needs (a scan over the whole log, say), unless the connection
+    /// closes under it.
     ///
-    /// The deadline answers on time even when the pool does not give up its wait: the wait
-    /// is left behind, and if it gets a connection later it hands it back without running
-    /// `body`, so "unavailable" always means nothing was written. After a failure, calls fail
-    /// at once for a second (`retryPause`) instead of each waiting out the deadline.
+    /// A watchdog answers on time when the driver does not: the pool may keep waiting past
+    /// the deadline, and a statement written to a connection the server has just closed (a
+    /// restart) is never failed by postgres-nio 1.33. The call is then left behind: a
+    /// connection that arrives late is handed back without running `body`, so an
+    /// "unavailable" before the lease never hides a write. After a failure, calls fail at
+    /// once for a second (`retryPause`) instead of each waiting out the deadline.
     func leased<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         let redacted = configuration.redacted
         if let failed = lastFailure.withLock({ $0 }), ContinuousClock.now - failed < Self.retryPause {
@@ -205,7 +208,7 @@ public final class PostgresStore: Store {
                 let work = Task {
                     do {
                         let result = try await client.withConnection { connection in
-                            guard lease.take() else { throw CancellationError() }
+                            guard lease.take(connection) else { throw CancellationError() }
                             return try await body(connection)
                         }
                         answer.resume(with: .success(result))
@@ -214,11 +217,21 @@ public final class PostgresStore: Store {
                     }
                 }
                 Task {
-                    try? await Task.sleep(for: timeout)
-                    guard lease.expire() else { return }
-                    answer.resume(with: .failure(
-                        StoreUnavailable(reason: "database \(redacted) gave no connection within \(timeout)")))
-                    work.cancel()
+                    let started = ContinuousClock.now
+                    while !answer.isDone {
+                        try? await Task.sleep(for: Self.watchdogTick)
+                        switch lease.check(waitedSince: started, timeout: timeout) {
+                        case .fine: continue
+                        case .noConnection:
+                            answer.resume(with: .failure(
+                                StoreUnavailable(reason: "database \(redacted) gave no connection within \(timeout)")))
+                        case .connectionClosed:
+                            answer.resume(with: .failure(
+                                StoreUnavailable(reason: "database \(redacted) closed the connection during the call")))
+                        }
+                        work.cancel()
+                        return
+                    }
                 }
             }
             lastFailure.withLock { $0 = nil }
@@ -234,6 +247,9 @@ public final class PostgresStore: Store {
             throw StoreUnavailable(reason: "database \(redacted) is unavailable: \(Self.describe(error))")
         }
     }
+
+    /// How often a call's watchdog looks at its lease.
+    static let watchdogTick = Duration.milliseconds(50)
 
     /// How long calls fail at once after one found the database unavailable.
     static let retryPause = Duration.seconds(1)
@@ -271,37 +287,54 @@ public final class PostgresStore: Store {
     }
 }
 
-/// Who wins between a pooled call's connection and its deadline: exactly one does.
+/// A pooled call's lease as its watchdog sees it: waiting for a connection, running on
+/// one, or abandoned. Between the connection and the deadline exactly one wins.
 private final class LeaseRace: Sendable {
-    private enum State { case waiting, leased, expired }
+    private enum State {
+        case waiting
+        case leased(PostgresConnection)
+        case expired
+    }
+
+    enum Check { case fine, noConnection, connectionClosed }
+
     private let state = Mutex(State.waiting)
 
     /// The connection arrived: true when it came in time (the call may run).
-    func take() -> Bool {
+    func take(_ connection: PostgresConnection) -> Bool {
         state.withLock { state in
-            guard state == .waiting else { return false }
-            state = .leased
+            guard case .waiting = state else { return false }
+            state = .leased(connection)
             return true
         }
     }
 
-    /// The deadline passed: true when no connection had come (the call is abandoned).
-    func expire() -> Bool {
+    /// Whether the call must be answered as unavailable now; a call found so is abandoned.
+    func check(waitedSince started: ContinuousClock.Instant, timeout: Duration) -> Check {
         state.withLock { state in
-            guard state == .waiting else { return false }
-            state = .expired
-            return true
+            switch state {
+            case .waiting:
+                guard ContinuousClock.now - started >= timeout else { return .fine }
+                state = .expired
+                return .noConnection
+            case .leased(let connection):
+                return connection.isClosed ? .connectionClosed : .fine
+            case .expired:
+                return .noConnection
+            }
         }
     }
 }
 
-/// A continuation resumed once, by whichever of the call and its deadline answers first.
+/// A continuation resumed once, by whichever of the call and its watchdog answers first.
 private final class Answer<Value: Sendable>: Sendable {
     private let continuation = Mutex<CheckedContinuation<Value, any Error>?>(nil)
 
     init(_ continuation: CheckedContinuation<Value, any Error>) {
         self.continuation.withLock { $0 = continuation }
     }
+
+    var isDone: Bool { continuation.withLock { $0 == nil } }
 
     func resume(with result: Result<Value, any Error>) {
         continuation.withLock { continuation in
