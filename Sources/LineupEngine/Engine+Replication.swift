@@ -125,7 +125,7 @@ extension Engine {
         for change in changes { kinds[change.kind, default: []].append(change.key) }
         if let ids = kinds[.item].map({ Array(Set($0)) }) {
             if ids.count > Self.itemReadLimit {
-                try await reloadCatalog()
+                try await loadCatalog()
             } else {
                 for id in ids { try await reloadItem(id: id) }
             }
@@ -154,8 +154,10 @@ extension Engine {
         }
     }
 
-    /// Reads the whole catalog again; items no longer stored leave the matrix.
-    private func reloadCatalog() async throws {
+    /// Reads the whole catalog into the matrix; items no longer stored leave it. Returns
+    /// how many items the store holds.
+    @discardableResult
+    func loadCatalog() async throws -> Int {
         var afterId: String?
         var stored = Set<String>()
         while true {
@@ -168,11 +170,11 @@ extension Engine {
         let gone = embeddings.snapshot.ids.filter { !stored.contains($0) }
         if !gone.isEmpty { embeddings.update { matrix in for id in gone { matrix.remove(id: id) } } }
         for id in gone { features.removeItem(id: id) }
+        return stored.count
     }
 
-    /// After falling behind the feed: everything but the events, which follow their own log.
-    private func reloadAll() async throws {
-        try await reloadCatalog()
+    /// Reads every profile: roles for the users' query vectors, and stage 2's user features.
+    func loadProfiles() async throws {
         var afterId: String?
         while true {
             let page = try await store.users(after: afterId, limit: Self.warmUpPage)
@@ -183,6 +185,12 @@ extension Engine {
             guard page.count == Self.warmUpPage, let last = page.last else { break }
             afterId = last.id
         }
+    }
+
+    /// After falling behind the feed: everything but the events, which follow their own log.
+    private func reloadAll() async throws {
+        try await loadCatalog()
+        try await loadProfiles()
         try await loadLayouts()
         try await loadExperiments()
         try await models.sync()

@@ -19,25 +19,8 @@ extension Engine {
             let last = try await shared.lastChange()
             changePosition.withLock { $0 = last }
         }
-        var afterId: String?
-        var items = 0
-        while true {
-            let page = try await store.items(after: afterId, limit: Self.warmUpPage)
-            index(page)
-            items += page.count
-            guard page.count == Self.warmUpPage, let last = page.last else { break }
-            afterId = last.id
-        }
-        afterId = nil
-        while true {
-            let page = try await store.users(after: afterId, limit: Self.warmUpPage)
-            for user in page {
-                userVectors.setRole(user.role, for: user.id)
-                features.setUser(user)
-            }
-            guard page.count == Self.warmUpPage, let last = page.last else { break }
-            afterId = last.id
-        }
+        let items = try await loadCatalog()
+        try await loadProfiles()
         try await loadLayouts()
         try await loadExperiments()
         // Replicas: the models and the active one are the database's (a no-op otherwise).

@@ -85,6 +85,9 @@ public final class PostgresStore: Store {
     private let running: Task<Void, Never>
     /// When a call last found the database unavailable; nil once one succeeded.
     private let lastFailure = Mutex<ContinuousClock.Instant?>(nil)
+    /// When a call last succeeded: while calls keep succeeding, one waiting for a
+    /// connection is queued behind busy ones, not facing a database that is away.
+    private let lastSuccess = Mutex<ContinuousClock.Instant?>(nil)
 
     /// Connects and runs the pending migrations (under an advisory lock, so replicas that
     /// start together migrate once). Throws when the database cannot be reached.
@@ -188,6 +191,10 @@ public final class PostgresStore: Store {
     /// it runs as long as it needs (a scan over the whole log, say), unless the connection
     /// closes under it.
     ///
+    /// The wait counts as an outage only when no call of this store has succeeded for
+    /// `connectTimeout` either: a pool whose connections are all busy (a burst of writes
+    /// queued on the log's lock, say) makes calls wait longer, up to four times the timeout.
+    ///
     /// A watchdog answers on time when the driver does not: the pool may keep waiting past
     /// the deadline, and a statement written to a connection the server has just closed (a
     /// restart) is never failed by postgres-nio 1.33. The call is then left behind: a
@@ -220,7 +227,8 @@ public final class PostgresStore: Store {
                     let started = ContinuousClock.now
                     while !answer.isDone {
                         try? await Task.sleep(for: Self.watchdogTick)
-                        switch lease.check(waitedSince: started, timeout: timeout) {
+                        let healthy = self.succeeded(within: timeout)
+                        switch lease.check(waitedSince: started, timeout: healthy ? timeout * 4 : timeout) {
                         case .fine: continue
                         case .noConnection:
                             answer.resume(with: .failure(
@@ -235,6 +243,7 @@ public final class PostgresStore: Store {
                 }
             }
             lastFailure.withLock { $0 = nil }
+            lastSuccess.withLock { $0 = .now }
             return result
         } catch let error as StoreUnavailable {
             lastFailure.withLock { $0 = .now }
@@ -246,6 +255,11 @@ public final class PostgresStore: Store {
             lastFailure.withLock { $0 = .now }
             throw StoreUnavailable(reason: "database \(redacted) is unavailable: \(Self.describe(error))")
         }
+    }
+
+    /// Whether a call succeeded in the last `interval`.
+    private func succeeded(within interval: Duration) -> Bool {
+        lastSuccess.withLock { $0.map { ContinuousClock.now - $0 < interval } ?? false }
     }
 
     /// How often a call's watchdog looks at its lease.
