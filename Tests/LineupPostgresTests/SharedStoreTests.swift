@@ -158,20 +158,18 @@ struct SharedStoreTests {
 
     /// A database that is not there is reported unavailable by the store's own deadline
     /// (`connectTimeout`), not after the pool's circuit breaker gives up a minute later. The
-    /// reason names which one answered; the clock is checked only against that minute, since
-    /// a loaded test run can delay the deadline's task by seconds.
+    /// reason names which one answered. No clock is read: a test run that keeps both cores
+    /// busy with training delays every task, the deadline's too, by tens of seconds.
     @Test func anUnreachableDatabaseIsUnavailableNotAHang() async throws {
         guard let url = TestDatabase.serverURL else { return }
         var configuration = try PostgresStore.Configuration(url: url)
         configuration.port = 1  // nothing listens there
         configuration.connectTimeout = .seconds(2)
-        let started = ContinuousClock.now
         await #expect {
             _ = try await PostgresStore(configuration: configuration)
         } throws: { error in
             (error as? StoreUnavailable)?.reason.contains("gave no connection within 2.0 seconds") == true
         }
-        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     /// Counts the store's write notifications in a task of their own.
