@@ -109,6 +109,8 @@ extension Engine {
                             failing = false
                         }
                     } catch {
+                        // A shutdown cancels the round in flight: nothing failed.
+                        if Task.isCancelled || error is CancellationError { break }
                         if !failing {
                             logger.warning("following the other replicas failed; retrying", metadata: ["error": "\(error)"])
                             failing = true
