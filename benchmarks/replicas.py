@@ -35,8 +35,15 @@ repository (they read models/). Every figure is measured in the same run:
    the log, event_log's counters updated; then VACUUM ANALYZE as a database in service
    would have had. A fresh replica is started and timed from process start until
    /readyz answers 200; its "warmed up" log line (events=..., seconds=...) is reported.
+   The table was just written, so it is in the OS page cache: a warm-cache figure.
 
-Reproduce (about 25 min on 2 cores, most of it the 10M-event fill and the replica's
+Each measurement also prints the CPU seconds spent by lineup, PostgreSQL and the client,
+and by the rest of the machine (from /proc/stat, approximate): a large rest means
+something else ran at the same time and the figure is not to be trusted. At the end:
+a summary table, the core count, the BLAS the servers loaded, and the warning and error
+lines of every server's log; then everything as one JSON line.
+
+Reproduce (about 10 min on 2 cores, most of it the 10M-event fill and the replica's
 warm-up; --events 1000000 --runs 1 for a quick check):
 
     swift build -c release --product lineup --scratch-path /work/build-release
@@ -48,6 +55,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -206,6 +214,15 @@ class Postgres:
                 subprocess.run(["psql", self.url, "-X", "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=False)
 
 
+def machine_busy():
+    """Core-seconds the whole machine has spent busy so far (from /proc/stat), to tell
+    whether something besides this benchmark took CPU during a measurement."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    user, nice, system, _, _, irq, softirq = fields[:7]  # not idle, iowait or steal
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(sorted_values, p):
     return sorted_values[min(len(sorted_values) - 1, int(p / 100 * len(sorted_values)))]
 
@@ -222,16 +239,20 @@ def ingest_runs(label, servers, args, postgres=None):
         batches = ingest.make_batches(args.batches, args.batch_size, seed=run, ids="uuid7")
         server_before = sum(s.cpu() for s in servers)
         database_before = postgres.backend_cpu() if postgres else 0.0
+        busy_before, client_before = machine_busy(), time.process_time()
         wall, latencies, failures = send_spread(servers, batches, per_server)
         server_cpu = sum(s.cpu() for s in servers) - server_before
         database_cpu = (postgres.backend_cpu() - database_before) if postgres else 0.0
+        client_cpu, busy = time.process_time() - client_before, machine_busy() - busy_before
+        other = busy - server_cpu - database_cpu - client_cpu
         if failures:
             raise RuntimeError(f"{label}: {len(failures)} batches failed, first: {failures[0]}")
         events = len(batches) * args.batch_size
         latencies.sort()
         p50, p99 = statistics.median(latencies) * 1000, percentile(latencies, 99) * 1000
         results.append((events / wall, p50, p99))
-        cpu = f"CPU: lineup {server_cpu:.1f} s" + (f", postgres {database_cpu:.1f} s" if postgres else "")
+        cpu = (f"CPU: lineup {server_cpu:.1f} s" + (f", postgres {database_cpu:.1f} s" if postgres else "")
+               + f", client {client_cpu:.1f} s, rest of the machine ~{other:.1f} s of {os.cpu_count() * wall:.1f}")
         print(f"  {label} run {run}: {events} events in {wall:.2f} s = {events / wall:,.0f} events/s; "
               f"batch p50 {p50:.1f} ms, p99 {p99:.1f} ms; {cpu}", flush=True)
     return {"events_per_second": statistics.median(r[0] for r in results),
@@ -325,13 +346,21 @@ def run_wrk(servers, users, args, work, label, duration):
     user_list = ",".join(f'"{u}"' for u in users)
     processes = []
     for i, server in enumerate(servers):
-        out = os.path.join(work, f"wrk-{label}-{i}.txt")
-        script = os.path.join(work, f"rank-{label}-{i}.lua")
+        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        out = os.path.join(work, f"wrk-{slug}-{i}.txt")
+        script = os.path.join(work, f"rank-{slug}-{i}.lua")
         with open(script, "w") as f:
             f.write(WRK_SCRIPT % {"users": user_list, "out": out, "seed": 1000 * (i + 1)})
         command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "-s", script, "--latency",
                    f"http://127.0.0.1:{server.port}"]
         processes.append((command, out, subprocess.Popen(command, stdout=subprocess.PIPE, text=True)))
+    try:
+        for _, _, process in processes:
+            process.wait()
+    finally:
+        for _, _, process in processes:
+            if process.poll() is None:
+                process.kill()
     histogram, requests, errors, status_errors, slowest = {}, 0, 0, 0, 0
     seconds = 0.0
     for command, out, process in processes:
@@ -363,14 +392,29 @@ def run_wrk(servers, users, args, work, label, duration):
             "wrk": [" ".join(c[:-1]) + " URL" for c, _, _ in processes]}
 
 
-def rank_load(servers, users, args, work, label):
-    run_wrk(servers, users, args, work, label + "-warmup", 3)  # caches, connections; not counted
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def rank_load(servers, users, args, work, label, postgres=None):
+    run_wrk(servers, users, args, work, label + " warm-up", 3)  # caches, connections; not counted
+    before = (sum(s.cpu() for s in servers), postgres.backend_cpu() if postgres else 0.0, children_cpu(), machine_busy())
+    started = time.perf_counter()
     result = run_wrk(servers, users, args, work, label, args.wrk_duration)
+    wall = time.perf_counter() - started
+    server_cpu = sum(s.cpu() for s in servers) - before[0]
+    database_cpu = (postgres.backend_cpu() if postgres else 0.0) - before[1]
+    wrk_cpu = children_cpu() - before[2]
+    other = machine_busy() - before[3] - server_cpu - database_cpu - wrk_cpu
+    result["cpu"] = {"lineup": server_cpu, "postgres": database_cpu, "wrk": wrk_cpu, "rest": other}
     for command in result["wrk"]:
         print(f"  {command}", flush=True)
     print(f"  {label}: {result['requests_per_second']:,.0f} requests/s; p50 {result['p50_ms']:.2f} ms, "
           f"p90 {result['p90_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms, max {result['max_ms']:.1f} ms; "
           f"{result['non_2xx']} non-2xx, {result['socket_errors']} socket errors", flush=True)
+    print(f"  CPU: lineup {server_cpu:.1f} s" + (f", postgres {database_cpu:.1f} s" if postgres else "")
+          + f", wrk {wrk_cpu:.1f} s, rest of the machine ~{other:.1f} s of {os.cpu_count() * wall:.1f}", flush=True)
     return result
 
 
@@ -424,7 +468,8 @@ def propagation_lag(a, b, items, args):
     to_b.close()
     lags.sort()
     return {"users": args.lag_users, "p50_ms": statistics.median(lags) * 1000, "p99_ms": percentile(lags, 99) * 1000,
-            "max_ms": lags[-1] * 1000, "median_polls": statistics.median(polls), "timeouts": timeouts}
+            "max_ms": lags[-1] * 1000, "median_polls": statistics.median(polls),
+            "first_poll_share": sum(1 for p in polls if p == 1) / len(polls), "timeouts": timeouts}
 
 
 def part_rank_and_lag(args, postgres, work, parts):
@@ -447,14 +492,14 @@ def part_rank_and_lag(args, postgres, work, parts):
         if 2 in parts:
             print(f"\n2. Rank latency, closed loop ({args.wrk_threads} wrk threads, {args.wrk_connections} "
                   f"connections in total, {args.wrk_duration} s)", flush=True)
-            results["rank_postgres_2_replicas"] = rank_load([a, b], users, args, work, "2 x PostgreSQL")
+            results["rank_postgres_2_replicas"] = rank_load([a, b], users, args, work, "2 x PostgreSQL", postgres)
         if 3 in parts:
             print(f"\n3. Propagation lag A -> B ({args.lag_users} users, B polled every {args.poll_ms} ms)", flush=True)
             lag = propagation_lag(a, b, items, args)
             results["lag"] = lag
             print(f"  pin acknowledged by A -> first in B's rank: p50 {lag['p50_ms']:.1f} ms, "
-                  f"p99 {lag['p99_ms']:.1f} ms, max {lag['max_ms']:.1f} ms (median {lag['median_polls']:.0f} "
-                  f"polls; {lag['timeouts']} not seen within 10 s)", flush=True)
+                  f"p99 {lag['p99_ms']:.1f} ms, max {lag['max_ms']:.1f} ms; {lag['first_poll_share']:.0%} seen on B's "
+                  f"first poll, median {lag['median_polls']:.0f} polls; {lag['timeouts']} not seen within 10 s", flush=True)
     finally:
         for s in (a, b):
             if s:
@@ -463,6 +508,7 @@ def part_rank_and_lag(args, postgres, work, parts):
         s = Server("demo-sqlite", args.binary, work, sqlite=os.path.join(work, "demo.sqlite"), demo=True)
         try:
             s.wait_ready(args.ready_timeout)
+            print("\n2. (continued) Rank latency, one server on SQLite with the same demo world", flush=True)
             check_users(s, users)
             results["rank_sqlite_1"] = rank_load([s], users, args, work, "1 x SQLite")
         finally:
@@ -545,11 +591,13 @@ def part_readiness(args, postgres, work, have_demo):
     print(f"  {added:,} events added in {fill_seconds:.0f} s, VACUUM ANALYZE {vacuum_seconds:.0f} s; "
           f"events: {total:,} rows, {size} with indexes", flush=True)
     url = postgres.url_for("lineup_large")
+    busy, database_cpu = machine_busy(), postgres.backend_cpu()
     s = Server("large-pg", args.binary, work, database_url=url, connections=args.pool)
     try:
         ready = s.wait_ready(args.ready_timeout)
-        rss = s.rss_mib()
-        cpu = s.cpu()
+        rss, cpu = s.rss_mib(), s.cpu()
+        database_cpu = postgres.backend_cpu() - database_cpu
+        other = machine_busy() - busy - cpu - database_cpu
     finally:
         s.stop()
     log = s.log_text()
@@ -557,11 +605,13 @@ def part_readiness(args, postgres, work, have_demo):
     match = WARMED.search(line)
     warm_events = int(match.group(1) or match.group(4)) if match else None
     warm_seconds = float(match.group(2) or match.group(3)) if match else None
-    print(f"  process start -> /readyz 200: {ready:.1f} s (CPU {cpu:.0f} s, RSS {rss:,.0f} MiB)")
+    print(f"  process start -> /readyz 200: {ready:.1f} s; RSS then {rss:,.0f} MiB; CPU: lineup {cpu:.1f} s, "
+          f"postgres {database_cpu:.1f} s, rest of the machine ~{other:.1f} s of {os.cpu_count() * ready:.1f}")
     print(f"  log: {line.strip()}", flush=True)
     return {"events": total, "fill_seconds": fill_seconds, "vacuum_seconds": vacuum_seconds, "table_size": size,
             "ready_seconds": ready, "warmed_up_events": warm_events, "warmed_up_seconds": warm_seconds,
-            "rss_mib": rss, "cpu_seconds": cpu, "warmed_up_line": line.strip()}
+            "rss_mib": rss, "cpu_seconds": cpu, "postgres_cpu_seconds": database_cpu, "other_cpu_seconds": other,
+            "warmed_up_line": line.strip()}
 
 
 # --- report ------------------------------------------------------------------------------
@@ -576,7 +626,7 @@ def problems(work):
             for line in f:
                 if "BLAS:" in line and blas is None:
                     blas = line.split("BLAS:", 1)[1].strip()
-                if re.search(r"\b(warning|error|critical)\b", line):
+                if re.search(r"\b(warning|error|critical)\b", line) and "no tokens configured" not in line:
                     issues.append(f"{name}: {line.rstrip()}")
     return blas, issues
 
@@ -637,6 +687,11 @@ def main():
     if (2 in parts) and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
 
+    def interrupted(number, frame):  # SIGTERM or SIGINT (ignored in background jobs otherwise): clean up
+        raise SystemExit(f"stopped by signal {number}")
+
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     work = tempfile.mkdtemp(prefix="lineup-replicas-")
     os.chmod(work, 0o755)  # the cluster's directory inside it belongs to the postgres user
     postgres = None
@@ -658,7 +713,7 @@ def main():
             timings["fill + readiness"] = time.perf_counter() - started
         blas, issues = problems(work)
         summary(results, timings, blas)
-        print(f"\nwarning/error lines in the servers' logs: {len(issues)}")
+        print(f"\nwarning/error lines in the servers' logs (besides 'no tokens configured'): {len(issues)}")
         for line in issues[:40]:
             print("  " + line)
         print(json.dumps({"cores": os.cpu_count(), "blas": blas, "timings_s": timings, **results}, default=str))
