@@ -37,7 +37,8 @@ repository (they read models/). Every figure is measured in the same run:
    /readyz answers 200; its "warmed up" log line (events=..., seconds=...) is reported.
    The table was just written, so it is in the OS page cache: a warm-cache figure.
 
-Each measurement also prints the CPU seconds spent by lineup, PostgreSQL and the client,
+Before each measurement the script waits for PostgreSQL to be idle (autovacuum after a
+load). Each measurement also prints the CPU seconds spent by lineup, PostgreSQL and the client,
 and by the rest of the machine (from /proc/stat, approximate): a large rest means
 something else ran at the same time and the figure is not to be trusted. At the end:
 a summary table, the core count, the BLAS the servers loaded, and the warning and error
@@ -206,6 +207,20 @@ class Postgres:
                 continue
         return total
 
+    def settle(self, limit=300.0):
+        """Waits until the cluster is idle (its autovacuum, checkpoints) so that its
+        background work does not land in the next measurement; returns the seconds waited."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < limit:
+            before = self.backend_cpu()
+            time.sleep(2)
+            if self.backend_cpu() - before < 0.1:
+                break
+        waited = time.perf_counter() - started
+        if waited > 2.5:
+            print(f"  (waited {waited:.0f} s for PostgreSQL's background work to finish)", flush=True)
+        return waited
+
     def close(self):
         if self.directory:
             subprocess.run([POSTGRES_SH, "stop", self.directory], check=False)
@@ -291,6 +306,7 @@ def part_ingest(args, postgres, work):
         b.wait_ready(args.ready_timeout)
         print(f"  two replicas on PostgreSQL, {args.threads // 2} threads each "
               f"(pool {args.pool or 16} connections a replica)", flush=True)
+        postgres.settle()
         replicated = ingest_runs("2 x PostgreSQL", [a, b], args, postgres)
     finally:
         for s in (a, b):
@@ -300,7 +316,8 @@ def part_ingest(args, postgres, work):
     try:
         s.wait_ready(args.ready_timeout)
         print(f"  one server on SQLite (synchronous=FULL), {args.threads} threads", flush=True)
-        single = ingest_runs("1 x SQLite", [s], args)
+        postgres.settle()
+        single = ingest_runs("1 x SQLite", [s], args, postgres)
     finally:
         s.stop()
     return {"postgres_2_replicas": replicated, "sqlite_1": single}
@@ -492,6 +509,7 @@ def part_rank_and_lag(args, postgres, work, parts):
         if 2 in parts:
             print(f"\n2. Rank latency, closed loop ({args.wrk_threads} wrk threads, {args.wrk_connections} "
                   f"connections in total, {args.wrk_duration} s)", flush=True)
+            postgres.settle()
             results["rank_postgres_2_replicas"] = rank_load([a, b], users, args, work, "2 x PostgreSQL", postgres)
         if 3 in parts:
             print(f"\n3. Propagation lag A -> B ({args.lag_users} users, B polled every {args.poll_ms} ms)", flush=True)
@@ -510,7 +528,8 @@ def part_rank_and_lag(args, postgres, work, parts):
             s.wait_ready(args.ready_timeout)
             print("\n2. (continued) Rank latency, one server on SQLite with the same demo world", flush=True)
             check_users(s, users)
-            results["rank_sqlite_1"] = rank_load([s], users, args, work, "1 x SQLite")
+            postgres.settle()
+            results["rank_sqlite_1"] = rank_load([s], users, args, work, "1 x SQLite", postgres)
         finally:
             s.stop()
     return results
@@ -591,6 +610,7 @@ def part_readiness(args, postgres, work, have_demo):
     print(f"  {added:,} events added in {fill_seconds:.0f} s, VACUUM ANALYZE {vacuum_seconds:.0f} s; "
           f"events: {total:,} rows, {size} with indexes", flush=True)
     url = postgres.url_for("lineup_large")
+    postgres.settle()
     busy, database_cpu = machine_busy(), postgres.backend_cpu()
     s = Server("large-pg", args.binary, work, database_url=url, connections=args.pool)
     try:
