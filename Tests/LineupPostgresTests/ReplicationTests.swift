@@ -15,10 +15,12 @@ struct ReplicationTests {
         let store: PostgresStore
         let engine: Engine
 
-        init(_ configuration: PostgresStore.Configuration) async throws {
+        /// - Parameter clock: the instant the replica believes it is; replicas compared to
+        ///   the last bit share one, since decayed scores depend on when they are asked.
+        init(_ configuration: PostgresStore.Configuration, clock: Date? = nil) async throws {
             store = try await PostgresStore(configuration: configuration)
             let models = try ModelRegistry(store: store, schema: OnlineFeatures.schema)
-            engine = Engine(store: store, models: models)
+            engine = Engine(store: store, models: models, now: { clock ?? Date() })
         }
     }
 
@@ -92,8 +94,9 @@ struct ReplicationTests {
     /// in log order, so both end with the same state and give the same answers.
     @Test func replicasThatTookDifferentEventsAgree() async throws {
         try await TestDatabase.with { configuration in
-            let a = try await Replica(configuration)
-            let b = try await Replica(configuration)
+            let clock = Date()
+            let a = try await Replica(configuration, clock: clock)
+            let b = try await Replica(configuration, clock: clock)
             defer { a.store.close(); b.store.close() }
             _ = try await a.engine.importItems(Self.catalog)
             try await a.engine.warmUp()
