@@ -11,45 +11,45 @@ extension Engine {
     /// How long the feed keeps changes: far longer than any follower lags.
     static let changeRetention: TimeInterval = 3_600
 
-    /// Applies one committed batch of events to the in-memory state, in log order: at once
-    /// when it follows the last sequence applied, else after reading the events other
-    /// replicas stored in between.
+    /// How long a batch that overtook its predecessors waits for them to be applied (by the
+    /// writes in flight here, or by following the other replicas) before it reads the gap
+    /// from the store itself.
+    static let gapWait: Duration = .milliseconds(20)
+
+    /// Applies one committed batch of this process's events to the in-memory state, in log
+    /// order, before its write is answered: at once when it follows the last sequence
+    /// applied; else once the batches before it are applied, from memory when they are
+    /// this process's, else read from the store.
     func apply(_ logged: [LoggedEvent]) async throws {
         guard let last = logged.last?.sequence else { return }
-        let applied = logPosition.withLock { position -> Bool in
-            let fresh = logged.drop { $0.sequence <= position }
-            guard let first = fresh.first else { return true }
-            guard first.sequence == position + 1 else { return false }
-            record(fresh.map(\.event))
-            position = last
-            return true
+        if cursor.withLock({ $0.take(logged, apply: record) }) { return }
+        let deadline = ContinuousClock.now + Self.gapWait
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(1))
+            if cursor.withLock({ $0.position }) >= last { return }
         }
-        if !applied { _ = try await catchUpEvents(through: last) }
+        try await catchUpEvents(through: last)
     }
 
     /// Reads the log after the last sequence applied and applies it, page by page, until it
-    /// reaches `target` (or the end of the log); returns how many events it applied. The
-    /// store's pages are complete (an erased event leaves a hole in the sequences, nothing
-    /// else does), so each is applied whole.
+    /// reaches `target` (or the end of the log); returns how many events it applied. A read
+    /// stops where a batch waiting in memory begins, so only the gap before it is read.
     @discardableResult
     func catchUpEvents(through target: Int64? = nil) async throws -> Int {
         var count = 0
         while true {
-            let after = logPosition.withLock { $0 }
+            let (after, nextEarly) = cursor.withLock { ($0.position, $0.nextEarly) }
             if let target, after >= target { return count }
-            let page = try await store.events(after: after, limit: Self.warmUpPage)
-            count += logPosition.withLock { position -> Int in
-                let fresh = page.drop { $0.sequence <= position }
-                guard let last = fresh.last else { return 0 }
-                record(fresh.map(\.event))
-                position = last.sequence
-                return fresh.count
-            }
-            if page.count < Self.warmUpPage { return count }
+            let gap = nextEarly.map { Int(clamping: $0 - after - 1) } ?? Self.warmUpPage
+            let limit = min(Self.warmUpPage, max(gap, 1))
+            let page = try await store.events(after: after, limit: limit)
+            count += cursor.withLock { $0.takePage(page, apply: record) }
+            if page.count < limit { return count }
         }
     }
 
-    private func record(_ events: [Event]) {
+    private func record(_ logged: [LoggedEvent]) {
+        let events = logged.map(\.event)
         userVectors.record(events)
         features.record(events)
     }

@@ -81,9 +81,9 @@ public final class Engine: Sendable {
     /// Every experiment, in creation order (the first running one that targets a request
     /// serves it).
     let experimentList = Mutex<[Experiment]>([])
-    /// The last event sequence applied to the in-memory state: events are applied once
-    /// each, in log order, whichever replica stored them.
-    let logPosition = Mutex<Int64>(0)
+    /// The last event sequence applied to the in-memory state (events are applied once
+    /// each, in log order, whichever replica stored them), and batches waiting for theirs.
+    let cursor = Mutex(LogCursor())
     /// The last change of a shared store's feed applied (replicas only).
     let changePosition = Mutex<Int64>(0)
 

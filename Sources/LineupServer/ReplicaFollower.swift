@@ -11,7 +11,7 @@ struct ReplicaFollower: Service, CustomStringConvertible {
     var description: String { "replica follower" }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { [engine, interval] in
+        await cancelWhenGracefulShutdown { [engine, interval] in
             await engine.follow(every: interval)
         }
     }
