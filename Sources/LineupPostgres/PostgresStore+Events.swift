@@ -113,7 +113,7 @@ extension PostgresStore {
         return Event(
             eventId: eventId, userId: userId, sessionId: sessionId, itemId: itemId, type: type, value: value,
             timestamp: Date(timeIntervalSince1970: ts), requestId: requestId,
-            context: try context.map { try JSONCoding.decode([String: String].self, from: $0) } ?? [:],
+            context: try context.map { try JSONCoding.object(from: $0) } ?? [:],
             receivedAt: Date(timeIntervalSince1970: receivedAt))
     }
 }

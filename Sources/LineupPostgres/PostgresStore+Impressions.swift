@@ -193,7 +193,7 @@ extension PostgresStore {
         let schemaVersion = try cells.next()!.decode(Int32.self)
         return Impression(
             requestId: requestId, time: Date(timeIntervalSince1970: ts), userId: userId, surface: surface,
-            context: try context.map { try JSONCoding.decode([String: String].self, from: $0) } ?? [:],
+            context: try context.map { try JSONCoding.object(from: $0) } ?? [:],
             experiment: experiment, variant: variant, ranker: ranker, modelVersion: modelVersion, layoutArm: layoutArm,
             layoutPropensity: layoutPropensity, layoutSegment: layoutSegment, schemaVersion: Int(schemaVersion), items: [])
     }

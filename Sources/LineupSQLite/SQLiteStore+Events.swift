@@ -69,7 +69,7 @@ extension SQLiteStore {
             value: row["value"],
             timestamp: Date(timeIntervalSince1970: row["ts"]),
             requestId: row["request_id"],
-            context: try context.map { try JSONCoding.decode([String: String].self, from: $0) } ?? [:],
+            context: try context.map { try JSONCoding.object(from: $0) } ?? [:],
             receivedAt: Date(timeIntervalSince1970: row["received_at"])
         )
     }

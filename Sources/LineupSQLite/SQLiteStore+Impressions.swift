@@ -186,7 +186,7 @@ extension SQLiteStore {
         return Impression(
             requestId: row["request_id"], time: Date(timeIntervalSince1970: row["ts"]), userId: row["user_id"],
             surface: row["surface"],
-            context: try context.map { try JSONCoding.decode([String: String].self, from: $0) } ?? [:],
+            context: try context.map { try JSONCoding.object(from: $0) } ?? [:],
             experiment: row["experiment"], variant: row["variant"], ranker: row["ranker"],
             modelVersion: row["model_version"], layoutArm: row["layout_arm"], layoutPropensity: row["layout_propensity"],
             layoutSegment: row["layout_segment"], schemaVersion: row["schema_version"], items: items)

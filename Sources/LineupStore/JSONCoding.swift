@@ -16,6 +16,11 @@ public enum JSONCoding {
         JSONString.object(object)
     }
 
+    /// A string-to-string object (a context), read by hand for the same reason.
+    public static func object(from text: String) throws -> [String: String] {
+        try JSONString.object(parsing: text)
+    }
+
     public static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
