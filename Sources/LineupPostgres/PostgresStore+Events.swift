@@ -4,13 +4,14 @@ import LineupStore
 import PostgresNIO
 
 extension PostgresStore {
-    /// One statement per batch: the batch travels as one array per column and `unnest`
-    /// turns it back into rows, so a batch of 1,000 events is one round trip and one plan.
-    /// The log's counter row is locked first: inserters queue on it, so sequences are given
-    /// in commit order and a reader tailing the log never skips one that commits late.
+    /// One call per batch: the batch travels as one array per column and the
+    /// `append_events` procedure (see `Schema`) turns it back into rows under the log's row
+    /// lock, numbers the new ones in commit order (a reader tailing the log never skips one
+    /// that commits late) and commits before it returns, so a batch of 1,000 events is one
+    /// round trip and nothing waits on the client while the lock is held.
     public func insertEvents(_ events: [Event]) async throws -> EventInsertion {
         guard !events.isEmpty else { return EventInsertion(inserted: [], sequences: [], duplicates: 0) }
-        var binds = PostgresBindings(capacity: 15)
+        var binds = PostgresBindings(capacity: 13)
         binds.append(events.map(\.eventId))
         binds.append(events.map(\.userId))
         binds.append(events.map { $0.sessionId ?? "" })
@@ -24,42 +25,13 @@ extension PostgresStore {
         binds.append(events.map { $0.requestId != nil })
         binds.append(events.map { $0.context.isEmpty ? "" : JSONCoding.string($0.context) })
         binds.append(events.map(\.receivedAt.timeIntervalSince1970))
-        let insert = PostgresQuery(
-            unsafeSQL: """
-                WITH input AS (
-                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::text[], $6::text[],
-                        $7::float8[], $8::bool[], $9::float8[], $10::text[], $11::bool[], $12::text[], $13::float8[])
-                        WITH ORDINALITY AS t(event_id, user_id, session_id, has_session, item_id, type, value, has_value,
-                            ts, request_id, has_request, context, received_at, n)
-                ), fresh AS (
-                    SELECT DISTINCT ON (event_id) * FROM input
-                    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = input.event_id)
-                    ORDER BY event_id, n
-                ), numbered AS (
-                    SELECT *, row_number() OVER (ORDER BY n) AS k FROM fresh
-                ), counter AS (
-                    SELECT last_seq FROM event_log WHERE id = 1
-                )
-                INSERT INTO events (seq, event_id, user_id, session_id, item_id, type, value, ts, request_id, context, received_at)
-                SELECT counter.last_seq + k, event_id, user_id, CASE WHEN has_session THEN session_id END, item_id, type,
-                    CASE WHEN has_value THEN value END, ts, CASE WHEN has_request THEN request_id END, NULLIF(context, ''),
-                    received_at
-                FROM numbered, counter ORDER BY k
-                RETURNING event_id, seq
-                """,
+        let call = PostgresQuery(
+            unsafeSQL: "CALL append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, NULL)",
             binds: binds)
-        let inserted: [String: Int64] = try await transaction { connection in
-            // The lock that orders the log (see above); taken before reading which ids are new.
-            try await connection.query("SELECT last_seq FROM event_log WHERE id = 1 FOR UPDATE", logger: self.logger)
-            var ids: [String: Int64] = [:]
-            for try await (id, sequence) in try await connection.query(insert, logger: self.logger).decode((String, Int64).self) {
-                ids[id] = sequence
-            }
-            try await connection.query(
-                "UPDATE event_log SET last_seq = last_seq + \(Int64(ids.count)), rows = rows + \(Int64(ids.count)) WHERE id = 1",
-                logger: self.logger)
-            if !ids.isEmpty { try await Self.notify(on: connection, logger: self.logger) }
-            return ids
+        var inserted: [String: Int64] = [:]
+        for row in try await query(call) {
+            let (ids, sequences) = try row.decode(([String], [Int64]).self)
+            inserted = Dictionary(zip(ids, sequences), uniquingKeysWith: { first, _ in first })
         }
         var seen = Set<String>()
         var positions: [Int] = []

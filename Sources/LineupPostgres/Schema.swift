@@ -15,9 +15,20 @@ enum Schema {
         let sql: String
 
         /// The statements one by one: the extended protocol postgres-nio speaks takes one
-        /// statement per query. Migrations end each statement with `;` at the end of a line.
+        /// statement per query. Migrations end each statement with `;` at the end of a line;
+        /// inside a `$$`-quoted body such a line ends a statement of the body, not the migration's.
         var statements: [String] {
-            sql.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            var statements: [String] = []
+            var current = ""
+            for piece in sql.components(separatedBy: ";\n") {
+                current += current.isEmpty ? piece : ";\n" + piece
+                if current.components(separatedBy: "$$").count % 2 == 1 {
+                    statements.append(current)
+                    current = ""
+                }
+            }
+            statements.append(current)
+            return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
                 .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }
                 .filter { statement in
                     statement.split(separator: "\n").contains { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
@@ -196,6 +207,65 @@ enum Schema {
                     seeded BOOLEAN NOT NULL
                 );
                 INSERT INTO model_state (id, active, seeded) VALUES (1, NULL, FALSE);
+                """),
+        Migration(
+            name: "v3: append_events",
+            sql: """
+                -- Appends a batch of events to the log and commits it, in one round trip:
+                -- the log's row lock, the ids not stored yet (the first of a repeated id
+                -- kept) numbered on from last_seq in batch order, the counters, the
+                -- notification, COMMIT. Writers queue on that lock, so the time each holds
+                -- it bounds the log's rate; as a procedure that commits itself, no round
+                -- trip to the client happens while it is held, and the call returns only
+                -- once the batch is durable. Called outside any transaction block.
+                CREATE PROCEDURE append_events(
+                    event_ids TEXT[], user_ids TEXT[], session_ids TEXT[], has_session BOOLEAN[],
+                    item_ids TEXT[], types TEXT[], vals DOUBLE PRECISION[], has_value BOOLEAN[],
+                    times DOUBLE PRECISION[], request_ids TEXT[], has_request BOOLEAN[], contexts TEXT[],
+                    received DOUBLE PRECISION[],
+                    INOUT stored_ids TEXT[] DEFAULT NULL, INOUT stored_seqs BIGINT[] DEFAULT NULL)
+                LANGUAGE plpgsql
+                AS $$
+                DECLARE
+                    base BIGINT;
+                    added BIGINT;
+                BEGIN
+                    SELECT last_seq INTO base FROM event_log WHERE id = 1 FOR UPDATE;
+                    -- A statement after the lock sees every batch committed before it.
+                    WITH input AS (
+                        SELECT * FROM unnest(event_ids, user_ids, session_ids, has_session, item_ids, types, vals,
+                                has_value, times, request_ids, has_request, contexts, received)
+                            WITH ORDINALITY AS t(event_id, user_id, session_id, has_session, item_id, type, value,
+                                has_value, ts, request_id, has_request, context, received_at, n)
+                    ), fresh AS (
+                        -- OFFSET 0 keeps the probe a subplan: one unique-index lookup per
+                        -- row, whatever the planner makes of a young table without
+                        -- statistics (a hash join would read the whole log every batch).
+                        SELECT DISTINCT ON (input.event_id) * FROM input
+                        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = input.event_id OFFSET 0)
+                        ORDER BY input.event_id, input.n
+                    ), stored AS (
+                        INSERT INTO events (seq, event_id, user_id, session_id, item_id, type, value, ts, request_id,
+                            context, received_at)
+                        SELECT base + row_number() OVER (ORDER BY fresh.n), fresh.event_id, fresh.user_id,
+                            CASE WHEN fresh.has_session THEN fresh.session_id END, fresh.item_id, fresh.type,
+                            CASE WHEN fresh.has_value THEN fresh.value END, fresh.ts,
+                            CASE WHEN fresh.has_request THEN fresh.request_id END, NULLIF(fresh.context, ''),
+                            fresh.received_at
+                        FROM fresh ORDER BY fresh.n
+                        RETURNING events.event_id, events.seq
+                    )
+                    SELECT coalesce(array_agg(stored.event_id ORDER BY stored.seq), '{}'),
+                        coalesce(array_agg(stored.seq ORDER BY stored.seq), '{}')
+                    INTO stored_ids, stored_seqs FROM stored;
+                    added := cardinality(stored_ids);
+                    IF added > 0 THEN
+                        UPDATE event_log SET last_seq = last_seq + added, rows = rows + added WHERE id = 1;
+                        PERFORM pg_notify('\(PostgresStore.channel)', '');
+                    END IF;
+                    COMMIT;
+                END
+                $$;
                 """),
     ]
 
