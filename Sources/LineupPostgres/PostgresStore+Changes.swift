@@ -66,6 +66,33 @@ extension PostgresStore: SharedStore {
 
     /// Records that `keys` of `kind` changed, in the caller's transaction, and notifies the
     /// followers at its commit. The counter row's lock orders changes by commit.
+    /// One row upserted in one transaction that records its change.
+    func upserting<Row: Sendable>(
+        _ row: Row, kind: StoreChange.Kind, key: String,
+        _ upsert: @escaping @Sendable (Row, PostgresConnection) async throws -> Upserted<Row>
+    ) async throws -> Upserted<Row> {
+        try await transaction { connection in
+            let upserted = try await upsert(row, connection)
+            try await Self.recordChange(kind, keys: [key], on: connection, logger: self.logger)
+            return upserted
+        }
+    }
+
+    /// A batch upserted row by row in one transaction that records one change naming them all.
+    func upserting<Row: Sendable>(
+        _ rows: [Row], kind: StoreChange.Kind, key: @escaping @Sendable (Row) -> String,
+        _ upsert: @escaping @Sendable (Row, PostgresConnection) async throws -> Upserted<Row>
+    ) async throws -> BatchCounts {
+        try await transaction { connection in
+            var counts = BatchCounts(inserted: 0, existing: 0)
+            for row in rows {
+                if try await upsert(row, connection).created { counts.inserted += 1 } else { counts.existing += 1 }
+            }
+            try await Self.recordChange(kind, keys: rows.map(key), on: connection, logger: self.logger)
+            return counts
+        }
+    }
+
     static func recordChange(
         _ kind: StoreChange.Kind, keys: [String], on connection: PostgresConnection, logger: Logger
     ) async throws {

@@ -82,20 +82,15 @@ extension PostgresStore {
             """
         try await withConnection { connection in
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: filter.binds), logger: self.logger)
-            var current: LabeledImpression?
+            var gathering = LabeledImpression.Gathering()
             for try await row in rows {
                 var cells = row.makeIterator()
                 let impression = try Self.impression(from: &cells)
-                if current?.impression.requestId != impression.requestId {
-                    if let done = current { try body(done) }
-                    current = LabeledImpression(impression: impression, labels: [], negatives: [])
-                }
-                current!.impression.items.append(try Self.impressionItem(from: &cells))
+                let item = try Self.impressionItem(from: &cells)
                 let label = Int(try cells.next()!.decode(Int32.self))
-                current!.labels.append(max(0, label))
-                current!.negatives.append(label < 0)
+                try gathering.add(requestId: impression.requestId, item: item, label: label, impression: { impression }, to: body)
             }
-            if let done = current { try body(done) }
+            try gathering.finish(body)
         }
     }
 

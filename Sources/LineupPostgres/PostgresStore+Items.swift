@@ -6,22 +6,11 @@ import PostgresNIO
 
 extension PostgresStore {
     public func upsertItem(_ item: Item) async throws -> Upserted<Item> {
-        try await transaction { connection in
-            let upserted = try await self.upsert(item, on: connection)
-            try await Self.recordChange(.item, keys: [item.id], on: connection, logger: self.logger)
-            return upserted
-        }
+        try await upserting(item, kind: .item, key: item.id) { item, connection in try await self.upsert(item, on: connection) }
     }
 
     public func upsertItems(_ items: [Item]) async throws -> BatchCounts {
-        try await transaction { connection in
-            var counts = BatchCounts(inserted: 0, existing: 0)
-            for item in items {
-                if try await self.upsert(item, on: connection).created { counts.inserted += 1 } else { counts.existing += 1 }
-            }
-            try await Self.recordChange(.item, keys: items.map(\.id), on: connection, logger: self.logger)
-            return counts
-        }
+        try await upserting(items, kind: .item, key: \.id) { item, connection in try await self.upsert(item, on: connection) }
     }
 
     public func item(id: String) async throws -> Item? {

@@ -5,22 +5,11 @@ import PostgresNIO
 
 extension PostgresStore {
     public func upsertUser(_ user: User) async throws -> Upserted<User> {
-        try await transaction { connection in
-            let upserted = try await self.upsert(user, on: connection)
-            try await Self.recordChange(.user, keys: [user.id], on: connection, logger: self.logger)
-            return upserted
-        }
+        try await upserting(user, kind: .user, key: user.id) { user, connection in try await self.upsert(user, on: connection) }
     }
 
     public func upsertUsers(_ users: [User]) async throws -> BatchCounts {
-        try await transaction { connection in
-            var counts = BatchCounts(inserted: 0, existing: 0)
-            for user in users {
-                if try await self.upsert(user, on: connection).created { counts.inserted += 1 } else { counts.existing += 1 }
-            }
-            try await Self.recordChange(.user, keys: users.map(\.id), on: connection, logger: self.logger)
-            return counts
-        }
+        try await upserting(users, kind: .user, key: \.id) { user, connection in try await self.upsert(user, on: connection) }
     }
 
     public func user(id: String) async throws -> User? {

@@ -61,19 +61,13 @@ extension SQLiteStore {
             """
         try await scanning { db in
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            var current: LabeledImpression?
+            var gathering = LabeledImpression.Gathering()
             while let row = try rows.next() {
-                let requestId: String = row["request_id"]
-                if current?.impression.requestId != requestId {
-                    if let done = current { try body(done) }
-                    current = LabeledImpression(impression: try Self.impression(from: row, items: []), labels: [], negatives: [])
-                }
-                let label: Int = row["label"]
-                current!.impression.items.append(Self.item(from: row))
-                current!.labels.append(max(0, label))
-                current!.negatives.append(label < 0)
+                try gathering.add(
+                    requestId: row["request_id"], item: Self.item(from: row), label: row["label"],
+                    impression: { try Self.impression(from: row, items: []) }, to: body)
             }
-            if let done = current { try body(done) }
+            try gathering.finish(body)
         }
     }
 

@@ -76,25 +76,28 @@ struct MigrateStore: AsyncParsableCommand {
     }
 
     private func copyCatalog(from source: SQLiteStore, to store: PostgresStore) async throws {
-        var afterId: String?
-        var items = 0
-        while true {
-            let page = try await source.items(after: afterId, limit: Self.batch)
-            if !page.isEmpty { _ = try await store.upsertItems(page) }
-            items += page.count
-            guard page.count == Self.batch, let last = page.last else { break }
-            afterId = last.id
+        let items = try await copyPages(read: { try await source.items(after: $0, limit: Self.batch) }, id: \.id) {
+            _ = try await store.upsertItems($0)
         }
-        afterId = nil
-        var users = 0
-        while true {
-            let page = try await source.users(after: afterId, limit: Self.batch)
-            if !page.isEmpty { _ = try await store.upsertUsers(page) }
-            users += page.count
-            guard page.count == Self.batch, let last = page.last else { break }
-            afterId = last.id
+        let users = try await copyPages(read: { try await source.users(after: $0, limit: Self.batch) }, id: \.id) {
+            _ = try await store.upsertUsers($0)
         }
         Console.line("  items: \(items), users: \(users)")
+    }
+
+    /// Reads pages of rows in id order and writes each; returns how many rows there were.
+    private func copyPages<Row>(
+        read: (String?) async throws -> [Row], id: (Row) -> String, write: ([Row]) async throws -> Void
+    ) async throws -> Int {
+        var afterId: String?
+        var count = 0
+        while true {
+            let page = try await read(afterId)
+            if !page.isEmpty { try await write(page) }
+            count += page.count
+            guard page.count == Self.batch, let last = page.last else { return count }
+            afterId = id(last)
+        }
     }
 
     /// In the source's log order, so the copy's sequences keep it.
