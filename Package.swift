@@ -97,13 +97,20 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        // The web side, built into the binary: lineup.js (the client SDK), the demo dashboard
+        // and the operator console. Files in Assets/, embedded by the EmbedAssets plugin.
+        .target(
+            name: "LineupWeb", exclude: ["Assets"], swiftSettings: swiftSettings, plugins: ["EmbedAssets"]
+        ),
+        .executableTarget(name: "AssetEmbedder", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedAssets", capability: .buildTool(), dependencies: ["AssetEmbedder"], path: "Sources/EmbedAssets"),
         // The Hummingbird application: handlers, auth, problem+json errors, metrics, and the
         // background services in its service group. Knows no database.
         .target(
             name: "LineupServer",
             dependencies: [
                 "LineupCore", "LineupStore", "LineupEngine", "LineupAnalysis", "LineupModels", "LineupAPI", "LineupEvaluation",
-                "LineupRanking", "LineupBandit", "LineupStatistics",
+                "LineupRanking", "LineupBandit", "LineupStatistics", "LineupWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -148,6 +155,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LineupStoreTests", dependencies: ["LineupStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "LineupWebTests", dependencies: ["LineupWeb"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LineupPostgresTests",
             dependencies: [

@@ -284,6 +284,8 @@ def check_imports(root, targets):
     errors = []
     for name, target in targets.items():
         allowed = declared_modules(target, targets) | ALWAYS_AVAILABLE | {name}
+        if target["type"] == "plugin":
+            allowed.add("PackagePlugin")  # what SwiftPM gives every plugin
         for path in swift_files(root, target_dir(target)):
             for module in imported_modules(path):
                 if module not in allowed:

@@ -1,0 +1,2 @@
+// Types of lineup.js: written with it.
+export {};
