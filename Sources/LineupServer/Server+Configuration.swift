@@ -18,6 +18,11 @@ extension Server {
         public var followInterval: Duration = .milliseconds(250)
         /// Scheduled retraining from the log; nil: none.
         public var retraining: Retraining?
+        /// Whether `/demo` serves the demo dashboard (`serve --demo`, or `demo_ui`).
+        public var demoUI = false
+        /// Serve the pages and lineup.js from this directory instead of the copies built in
+        /// (for working on them without rebuilding); nil: the built-in ones.
+        public var webAssetsDirectory: String?
 
         /// Retrain every `interval` on the last `window` seconds of the log, activating the
         /// new model only if it beats the serving one.

@@ -4,6 +4,7 @@ import LineupAPI
 import LineupAnalysis
 import LineupEngine
 import LineupStore
+import LineupWeb
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
@@ -45,6 +46,8 @@ public struct Server: Sendable {
         try handler.registerHandlers(
             on: router,
             configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+        WebRoutes(assets: WebAssets(directory: configuration.webAssetsDirectory), demo: configuration.demoUI)
+            .register(on: router)
         return router
     }
 

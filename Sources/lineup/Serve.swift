@@ -36,7 +36,9 @@ struct Serve: AsyncParsableCommand {
         let logger = LogBootstrap.run(level: settings.logLevel, label: "lineup")
         let runtime = try await Runtime.open(settings: settings, checkpoints: .background, logger: logger)
         let engine = runtime.engine
-        let server = Server(configuration: settings.server, engine: engine, analysis: runtime.analysis, logger: logger)
+        var configuration = settings.server
+        configuration.demoUI = configuration.demoUI || demo
+        let server = Server(configuration: configuration, engine: engine, analysis: runtime.analysis, logger: logger)
         do {
             try server.validate()
         } catch {

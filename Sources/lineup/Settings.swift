@@ -81,6 +81,11 @@ struct Settings: Sendable, Equatable {
     var layoutHalfLifeHours = 0.0
     /// Settled decisions a segment needs before it decides with its own posteriors.
     var layoutMinSegmentEvidence = 200.0
+    /// Serve the demo dashboard at `/demo` (`serve --demo` turns it on too).
+    var demoUI = false
+    /// Serve the pages and lineup.js from this directory (`Sources/LineupWeb/Assets`)
+    /// instead of the copies built into the binary: for working on them without rebuilding.
+    var webAssetsDirectory: String?
 
     init() {}
 
@@ -116,6 +121,8 @@ struct Settings: Sendable, Equatable {
         ("layout_prior", "LINEUP_LAYOUT_PRIOR"),
         ("layout_half_life_hours", "LINEUP_LAYOUT_HALF_LIFE_HOURS"),
         ("layout_min_segment_evidence", "LINEUP_LAYOUT_MIN_SEGMENT_EVIDENCE"),
+        ("demo_ui", "LINEUP_DEMO_UI"),
+        ("web_assets_directory", "LINEUP_WEB_ASSETS_DIRECTORY"),
     ]
 
     /// Reads the config file (when given) and then the environment over the defaults.
@@ -330,16 +337,32 @@ struct Settings: Sendable, Equatable {
                 throw fail("must be a number of days in (0, 3650]")
             }
             retrainWindowDays = days
+        case "demo_ui":
+            switch try string().lowercased() {
+            case "true", "1", "yes", "on": demoUI = true
+            case "false", "0", "no", "off": demoUI = false
+            default: throw fail("must be true or false")
+            }
+        case "web_assets_directory":
+            let directory = try string()
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw fail("must be an existing directory (Sources/LineupWeb/Assets of a checkout)")
+            }
+            webAssetsDirectory = directory
         default:
             throw fail("is not a setting")
         }
     }
 
     var server: Server.Configuration {
-        Server.Configuration(
+        var configuration = Server.Configuration(
             host: host, port: port, clientTokens: clientTokens, adminTokens: adminTokens, maxBodyBytes: maxBodyBytes,
             retraining: retrainIntervalMinutes > 0
                 ? .init(interval: .seconds(retrainIntervalMinutes * 60), window: retrainWindowDays * 86_400) : nil)
+        configuration.demoUI = demoUI
+        configuration.webAssetsDirectory = webAssetsDirectory
+        return configuration
     }
 
     var engine: Engine.Configuration {
