@@ -53,17 +53,29 @@ extension Engine {
 
     /// One page of the catalog in id order. The cursor is opaque to clients: it encodes the
     /// last id of the previous page, so pages stay consistent while the catalog changes.
-    public func listItems(limit: Int, cursor: String?) async throws -> ItemPage {
+    public func listItems(limit: Int, cursor: String?) async throws -> Page<Item> {
+        try await page(limit: limit, cursor: cursor, id: \.id) { try await store.items(after: $0, limit: $1) }
+    }
+
+    /// One page of the profiles in id order, paged as `listItems`.
+    public func listUsers(limit: Int, cursor: String?) async throws -> Page<User> {
+        try await page(limit: limit, cursor: cursor, id: \.id) { try await store.users(after: $0, limit: $1) }
+    }
+
+    /// Reads one more than `limit` after the cursor's id, to know whether a next page exists.
+    private func page<Element>(
+        limit: Int, cursor: String?, id: (Element) -> String, read: (String?, Int) async throws -> [Element]
+    ) async throws -> Page<Element> {
         let afterId = try ServiceError.checked { () throws(ValidationError) -> String? in
             guard (1...configuration.maxPageSize).contains(limit) else {
                 throw ValidationError(field: "limit", reason: "must be between 1 and \(configuration.maxPageSize)")
             }
             return try cursor.map { (cursor) throws(ValidationError) in try PageCursor.decode(cursor) }
         }
-        let items = try await store.items(after: afterId, limit: limit + 1)
-        let page = Array(items.prefix(limit))
-        let next = items.count > limit ? page.last.map { PageCursor.encode($0.id) } : nil
-        return ItemPage(items: page, nextCursor: next)
+        let elements = try await read(afterId, limit + 1)
+        let page = Array(elements.prefix(limit))
+        let next = elements.count > limit ? page.last.map { PageCursor.encode(id($0)) } : nil
+        return Page(elements: page, nextCursor: next)
     }
 
     private func makeItem(id: String, _ draft: ItemDraft, at time: Date) -> Item {

@@ -36,7 +36,7 @@ struct APIHandler: APIProtocol {
 
     func listItems(_ input: Operations.ListItems.Input) async throws -> Operations.ListItems.Output {
         let page = try await engine.listItems(limit: input.query.limit ?? 100, cursor: input.query.cursor)
-        return .ok(.init(body: .json(.init(items: try page.items.map(APIMapping.item), nextCursor: page.nextCursor))))
+        return .ok(.init(body: .json(.init(items: try page.elements.map(APIMapping.item), nextCursor: page.nextCursor))))
     }
 
     func importItems(_ input: Operations.ImportItems.Input) async throws -> Operations.ImportItems.Output {
@@ -46,6 +46,11 @@ struct APIHandler: APIProtocol {
     }
 
     // MARK: Users
+
+    func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
+        let page = try await engine.listUsers(limit: input.query.limit ?? 100, cursor: input.query.cursor)
+        return .ok(.init(body: .json(.init(users: try page.elements.map(APIMapping.user), nextCursor: page.nextCursor))))
+    }
 
     func putUser(_ input: Operations.PutUser.Input) async throws -> Operations.PutUser.Output {
         guard case .json(let body) = input.body else { throw unsupportedMediaType }

@@ -33,6 +33,25 @@ import Testing
         }
     }
 
+    @Test func listingPagesThroughTheProfiles() async throws {
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
+            for (id, role) in [("c", "analyst"), ("a", "executive"), ("b", "engineer")] {
+                #expect(try await client.call(.put, "/v1/users/\(id)", json: #"{"role": "\#(role)", "team": "t-\#(id)"}"#).status == .created)
+            }
+            let first = try await client.call(.get, "/v1/users?limit=2")
+            #expect(first.status == .ok)
+            let users = first.json["users"] as? [[String: Any]] ?? []
+            #expect(users.compactMap { $0["id"] as? String } == ["a", "b"])
+            #expect(users.first?["role"] as? String == "executive" && users.first?["team"] as? String == "t-a")
+            let cursor = try #require(first.json["next_cursor"] as? String)
+            let last = try await client.call(.get, "/v1/users?limit=2&cursor=\(cursor)")
+            #expect((last.json["users"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["c"])
+            #expect(last.json["next_cursor"] == nil)
+            let badLimit = try await client.call(.get, "/v1/users?limit=5000")
+            #expect(badLimit.status == .badRequest && badLimit.field == "limit")
+        }
+    }
+
     @Test func attributesRoundTrip() async throws {
         try await TestServer().run { (client: any TestClientProtocol) async throws in
             _ = try await client.call(.put, "/v1/users/u1", json: #"{"attributes": {"nested": {"a": [1, true, null, "x"]}}}"#)
