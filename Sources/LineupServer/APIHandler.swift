@@ -192,6 +192,10 @@ struct APIHandler: APIProtocol {
         return .ok(.init(body: .json(try APIMapping.layouts(layouts))))
     }
 
+    func listSurfaces(_ input: Operations.ListSurfaces.Input) async throws -> Operations.ListSurfaces.Output {
+        .ok(.init(body: .json(.init(surfaces: try engine.surfaces.map(APIMapping.layouts)))))
+    }
+
     func getLayouts(_ input: Operations.GetLayouts.Input) async throws -> Operations.GetLayouts.Output {
         .ok(.init(body: .json(try APIMapping.layouts(engine.layouts(surface: input.path.surface)))))
     }

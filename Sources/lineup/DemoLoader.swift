@@ -15,6 +15,9 @@ struct DemoLoader {
     /// The window ends now, so the history looks recent to everything that decays with time.
     var end = Date()
 
+    /// The surface of the demo dashboard: every widget, for one person.
+    static let home = "home"
+
     func load() async throws {
         var configuration = Simulator.Configuration()
         configuration.seed = seed
@@ -39,10 +42,13 @@ struct DemoLoader {
             profiles += counts.inserted + counts.existing
         }
         Console.line("demo: \(profiles) users")
-        // Every dashboard offers the demo's layouts; the bandit learns which suits whom.
+        // Every dashboard offers the demo's layouts, and so does `home`, the whole catalog
+        // for one person (what the demo dashboard at /demo shows); the bandit learns which
+        // suits whom.
         let layouts = LayoutTaste.layouts.map { LayoutDraft(id: $0.id, name: $0.name, params: $0.params) }
-        for dashboard in simulator.dashboards { _ = try await engine.putLayouts(surface: dashboard.id, layouts) }
-        Console.line("demo: layouts \(layouts.map(\.id).joined(separator: ", ")) on \(simulator.dashboards.count) dashboards")
+        let surfaces = [Self.home] + simulator.dashboards.map(\.id)
+        for surface in surfaces { _ = try await engine.putLayouts(surface: surface, layouts) }
+        Console.line("demo: layouts \(layouts.map(\.id).joined(separator: ", ")) on \(surfaces.count) surfaces")
 
         var stored = 0
         var duplicates = 0

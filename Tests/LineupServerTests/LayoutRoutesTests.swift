@@ -94,6 +94,19 @@ import Testing
         }
     }
 
+    @Test func surfacesAreListedInIdOrder() async throws {
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
+            #expect((try await client.call(.get, "/v1/surfaces").json["surfaces"] as? [Any])?.isEmpty == true)
+            for surface in ["home", "area"] {
+                #expect(try await client.call(.put, "/v1/surfaces/\(surface)/layouts", json: Self.layouts).status == .ok)
+            }
+            let listed = try await client.call(.get, "/v1/surfaces").json["surfaces"] as? [[String: Any]]
+            #expect(listed?.compactMap { $0["surface"] as? String } == ["area", "home"])
+            #expect((listed?.first?["layouts"] as? [[String: Any]])?.count == 2)
+            #expect(try await client.call(.get, "/v1/surfaces", token: TestServer.client).status == .forbidden)
+        }
+    }
+
     @Test func retiredLayoutsStayRetiredAndRoutesNeedAdmin() async throws {
         try await TestServer().run { (client: any TestClientProtocol) async throws in
             _ = try await client.call(.put, "/v1/surfaces/home/layouts", json: Self.layouts)
