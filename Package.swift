@@ -132,7 +132,7 @@ let package = Package(
             dependencies: [
                 "LineupCore", "LineupStore", "LineupSQLite", "LineupPostgres", "LineupModels", "LineupEngine", "LineupAnalysis",
                 "LineupServer", "LineupSimulator", "LineupBandit", "LineupRetrieval", "LineupRanking", "LineupEvaluation",
-                "LineupTraining", "LineupStatistics",
+                "LineupTraining", "LineupStatistics", "LineupWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
