@@ -18,6 +18,10 @@ extension Server {
         public var followInterval: Duration = .milliseconds(250)
         /// Scheduled retraining from the log; nil: none.
         public var retraining: Retraining?
+        /// Origins whose pages may call the API from the browser (`https://dash.example.com`),
+        /// or `*` for any; none by default (same origin only). lineup.js itself may be
+        /// imported from any origin.
+        public var corsOrigins: [String] = []
         /// Whether `/demo` serves the demo dashboard (`serve --demo`, or `demo_ui`).
         public var demoUI = false
         /// Serve the pages and lineup.js from this directory instead of the copies built in

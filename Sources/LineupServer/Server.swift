@@ -39,6 +39,9 @@ public struct Server: Sendable {
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
+        if !configuration.corsOrigins.isEmpty {
+            router.add(middleware: CrossOriginMiddleware(origins: configuration.corsOrigins))
+        }
         router.add(middleware: AuthMiddleware(
             clientTokens: configuration.clientTokens, adminTokens: configuration.adminTokens))
         router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))

@@ -52,6 +52,9 @@ struct WebRoutes {
             .xContentTypeOptions: "nosniff",
         ]
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // The SDK is public and meant to be imported by dashboards on other origins, and a
+        // module script is fetched in CORS mode.
+        if name.hasPrefix("sdk/") { headers[.accessControlAllowOrigin] = "*" }
         if request.headers[.ifNoneMatch] == asset.etag {
             return Response(status: .notModified, headers: headers)
         }

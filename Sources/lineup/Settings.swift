@@ -81,6 +81,8 @@ struct Settings: Sendable, Equatable {
     var layoutHalfLifeHours = 0.0
     /// Settled decisions a segment needs before it decides with its own posteriors.
     var layoutMinSegmentEvidence = 200.0
+    /// Origins whose pages may call the API from a browser, or `*`.
+    var corsOrigins: [String] = []
     /// Serve the demo dashboard at `/demo` (`serve --demo` turns it on too).
     var demoUI = false
     /// Serve the pages and lineup.js from this directory (`Sources/LineupWeb/Assets`)
@@ -121,6 +123,7 @@ struct Settings: Sendable, Equatable {
         ("layout_prior", "LINEUP_LAYOUT_PRIOR"),
         ("layout_half_life_hours", "LINEUP_LAYOUT_HALF_LIFE_HOURS"),
         ("layout_min_segment_evidence", "LINEUP_LAYOUT_MIN_SEGMENT_EVIDENCE"),
+        ("cors_origins", "LINEUP_CORS_ORIGINS"),
         ("demo_ui", "LINEUP_DEMO_UI"),
         ("web_assets_directory", "LINEUP_WEB_ASSETS_DIRECTORY"),
     ]
@@ -337,6 +340,16 @@ struct Settings: Sendable, Equatable {
                 throw fail("must be a number of days in (0, 3650]")
             }
             retrainWindowDays = days
+        case "cors_origins":
+            let origins = try list()
+            for origin in origins where origin != "*" {
+                guard let url = URL(string: origin), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                    url.path.isEmpty, url.query == nil, url.fragment == nil, !origin.hasSuffix("/")
+                else {
+                    throw fail("\(origin) is not an origin; write scheme://host[:port], such as https://dash.example.com, or *")
+                }
+            }
+            corsOrigins = origins
         case "demo_ui":
             switch try string().lowercased() {
             case "true", "1", "yes", "on": demoUI = true
@@ -360,6 +373,7 @@ struct Settings: Sendable, Equatable {
             host: host, port: port, clientTokens: clientTokens, adminTokens: adminTokens, maxBodyBytes: maxBodyBytes,
             retraining: retrainIntervalMinutes > 0
                 ? .init(interval: .seconds(retrainIntervalMinutes * 60), window: retrainWindowDays * 86_400) : nil)
+        configuration.corsOrigins = corsOrigins
         configuration.demoUI = demoUI
         configuration.webAssetsDirectory = webAssetsDirectory
         return configuration

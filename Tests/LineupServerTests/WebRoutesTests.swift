@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Testing
 
@@ -52,6 +53,43 @@ import Testing
             let missing = try await client.call(.get, "/ui/nothing.css", token: nil)
             #expect(missing.status == .notFound)
             #expect(missing.contentType == "application/problem+json")
+        }
+    }
+
+    /// A dashboard on another origin imports lineup.js and calls the API, when its origin
+    /// is configured; other origins get no CORS headers, so their browsers refuse.
+    @Test func configuredOriginsMayCallTheAPIFromABrowser() async throws {
+        var server = TestServer()
+        server.configuration.corsOrigins = ["https://dash.example.com"]
+        try await server.run { (client: any TestClientProtocol) async throws in
+            let preflight = try await client.execute(
+                uri: "/v1/rank", method: .options,
+                headers: [.origin: "https://dash.example.com", .accessControlRequestMethod: "POST",
+                          .accessControlRequestHeaders: "authorization, content-type"])
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == "https://dash.example.com")
+            #expect(preflight.headers[.accessControlAllowHeaders]?.contains("Authorization") == true)
+            #expect(preflight.headers[.accessControlAllowMethods]?.contains("POST") == true)
+
+            let refused = try await client.execute(
+                uri: "/v1/rank", method: .post,
+                headers: [.origin: "https://dash.example.com", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"user_id": "u1", "surface": "home"}"#))
+            #expect(refused.status == .unauthorized, "a token is still needed")
+            #expect(refused.headers[.accessControlAllowOrigin] == "https://dash.example.com", "and the page can read why")
+            #expect(refused.headers[.accessControlExposeHeaders] == "Retry-After")
+
+            let other = try await client.execute(
+                uri: "/v1/rank", method: .post,
+                headers: [.origin: "https://evil.example", .authorization: "Bearer \(TestServer.client)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"user_id": "u1", "surface": "home"}"#))
+            #expect(other.headers[.accessControlAllowOrigin] == nil)
+        }
+        try await TestServer().run { (client: any TestClientProtocol) async throws in
+            let sdk = try await client.execute(uri: "/sdk/lineup.js", method: .get, headers: [.origin: "https://any.example"])
+            #expect(sdk.headers[.accessControlAllowOrigin] == "*")
+            let api = try await client.execute(uri: "/v1/models", method: .get, headers: [.origin: "https://any.example"])
+            #expect(api.headers[.accessControlAllowOrigin] == nil, "no origins configured: same origin only")
         }
     }
 }

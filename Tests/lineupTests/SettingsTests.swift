@@ -84,6 +84,31 @@ import Testing
         }
     }
 
+    @Test func webSettingsReachTheServer() throws {
+        let path = try file(#"{"cors_origins": ["https://dash.example.com", "http://localhost:3000"], "demo_ui": true}"#)
+        let settings = try Settings.load(file: path, environment: ["LINEUP_WEB_ASSETS_DIRECTORY": NSTemporaryDirectory()])
+        #expect(settings.server.corsOrigins == ["https://dash.example.com", "http://localhost:3000"])
+        #expect(settings.server.demoUI)
+        #expect(settings.server.webAssetsDirectory == NSTemporaryDirectory())
+        #expect(try Settings.load(file: nil, environment: ["LINEUP_CORS_ORIGINS": "*"]).server.corsOrigins == ["*"])
+        let defaults = try Settings.load(file: nil, environment: [:]).server
+        #expect(defaults.corsOrigins.isEmpty && !defaults.demoUI && defaults.webAssetsDirectory == nil)
+    }
+
+    @Test(arguments: [
+        (#"{"cors_origins": ["dash.example.com"]}"#, "cors_origins"),
+        (#"{"cors_origins": ["https://dash.example.com/"]}"#, "cors_origins"),
+        (#"{"cors_origins": ["https://dash.example.com/app"]}"#, "cors_origins"),
+        (#"{"cors_origins": ["ftp://dash.example.com"]}"#, "cors_origins"),
+        (#"{"demo_ui": "maybe"}"#, "demo_ui"), (#"{"web_assets_directory": "/no/such/directory"}"#, "web_assets_directory"),
+    ])
+    func badWebSettingsAreNamed(_ text: String, _ key: String) throws {
+        let path = try file(text)
+        #expect { try Settings.load(file: path, environment: [:]) } throws: { error in
+            (error as? SettingsError)?.key == key
+        }
+    }
+
     @Test func layoutSettingsReachTheEngine() throws {
         let path = try file(
             #"{"layout_segment_keys": ["device"], "layout_reward_events": ["open", "export"], "layout_prior": [2, 8], "layout_half_life_hours": 24}"#)
