@@ -152,7 +152,7 @@ def now_rfc3339():
 
 
 def poll(condition, timeout, interval=0.1):
-    """Calls `condition` until it returns something truthy, and returns that; None after `timeout` seconds."""
+    """Calls `condition` until it returns something truthy, and returns that; its last (falsy) answer after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
@@ -295,8 +295,11 @@ class Browser:
                          "--lang=en-US"):
             options.add_argument(argument)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # Chromium's crash handlers leave the process group; this mark in their environment finds them.
+        self.mark = f"BROWSER_TESTS_RUN={uuid.uuid4()}".encode()
+        environment = dict(os.environ, BROWSER_TESTS_RUN=self.mark.split(b"=", 1)[1].decode())
         self.service = Service(executable_path=find_program("chromedriver", "/usr/bin/chromedriver"),
-                               log_output=subprocess.DEVNULL, popen_kw={"start_new_session": True})
+                               log_output=subprocess.DEVNULL, env=environment, popen_kw={"start_new_session": True})
         self.driver = None
         try:
             self.driver = webdriver.Chrome(service=self.service, options=options)
@@ -320,7 +323,26 @@ class Browser:
                 self.driver.quit()
         process = getattr(self.service, "process", None)
         stop_process_group(process, 5)
+        # What is left of this run's Chromium (its crash handlers end a moment after it) is stopped by id.
+        if poll(lambda: not self.marked_processes(), 3, 0.2) is False:
+            for pid in self.marked_processes():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
         shutil.rmtree(self.profile, ignore_errors=True)
+
+    def marked_processes(self):
+        """The processes that carry this run's mark in their environment."""
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as file:
+                    if self.mark in file.read().split(b"\0"):
+                        found.append(int(entry))
+            except OSError:
+                pass
+        return found
 
 
 # ---------------------------------------------------------------------------- checks
@@ -451,7 +473,7 @@ class Run:
 
     def demo_ready(self):
         if self.demo is None:
-            raise Skip("the demo server did not start")
+            raise Skip("the demo server did not start (its log is above)")
         self.demo.wait_ready()
 
     def open_demo(self, user=None):
@@ -476,18 +498,30 @@ class Run:
         return ids
 
     def card_button(self, item, action):
-        from selenium.common.exceptions import NoSuchElementException
-        from selenium.webdriver.common.by import By
-
-        selector = f'{CARDS.rsplit("[", 1)[0]}[data-item-id="{item}"] button[data-action="{action}"]'
-        try:
-            button = self.driver.find_element(By.CSS_SELECTOR, selector)
-        except NoSuchElementException:
+        """The selector of a card's button, which must be there."""
+        selector = f'#widgets article.card[data-item-id="{item}"] button[data-action="{action}"]'
+        if not self.script("return !!document.querySelector(arguments[0]);", selector):
             actions = self.script(
                 "const c = document.querySelector(arguments[0]); return c ? [...c.querySelectorAll('button')].map(b => b.dataset.action || b.textContent.trim()) : null;",
                 f'#widgets article.card[data-item-id="{item}"]')
             raise Failure(f"no `{selector}` (the card's buttons: {actions})")
-        return selector, button
+        return selector
+
+    def click_selector(self, selector, attempts=3):
+        """Clicks the first element `selector` finds, finding it again when the page redrew it meanwhile."""
+        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.webdriver.common.by import By
+
+        for attempt in range(attempts):
+            elements = self.driver.find_elements(By.CSS_SELECTOR, selector)
+            if not elements:
+                raise Failure(f"no `{selector}` ({self.page_summary()})")
+            try:
+                self.click(elements[0])
+                return
+            except StaleElementReferenceException:
+                time.sleep(0.2)
+        raise Failure(f"`{selector}` was drawn anew {attempts} times while being clicked")
 
     def click(self, element):
         """A user's click: scrolled into view, the pointer over it first (buttons may show on hover)."""
@@ -634,9 +668,8 @@ class Run:
 
         for _ in range(2):
             request = (self.layout_state() or {}).get("request")
-            rerank = self.driver.find_elements(By.CSS_SELECTOR, "#rerank")
-            if rerank:
-                self.click(rerank[0])
+            if self.driver.find_elements(By.CSS_SELECTOR, "#rerank"):
+                self.click_selector("#rerank")
                 # A new response: the served request id changes.
                 self.wait(f'#served [data-field="request"] unchanged ({request!r}) after clicking #rerank',
                           lambda: (self.layout_state() or {}).get("request") not in (None, request), PAGE_TIMEOUT)
@@ -653,8 +686,7 @@ class Run:
         if len(cards) < 2:
             raise Failure(f"need two cards to pin one that is not first; the page shows {cards}")
         item = cards[min(2, len(cards) - 1)]
-        _, button = self.card_button(item, "pin")
-        self.click(button)
+        self.click_selector(self.card_button(item, "pin"))
         _, took = self.wait_for_event(self.demo_user, "pin", item)
         self.pinned = item
         self.reload()
@@ -673,8 +705,7 @@ class Run:
         if not candidates:
             raise Failure(f"no card to hide besides the pinned one: {cards}")
         item = candidates[-1]
-        _, button = self.card_button(item, "hide")
-        self.click(button)
+        self.click_selector(self.card_button(item, "hide"))
         _, took = self.wait_for_event(self.demo_user, "hide", item)
         self.hidden = item
         self.reload()
@@ -699,8 +730,7 @@ class Run:
         unpinned = self.script(f"return [...document.querySelectorAll('{CARDS}:not([data-pinned=\"true\"])')].map(c => c.dataset.itemId);")
         item = (unpinned or cards)[0]
         card = f'#widgets article.card[data-item-id="{item}"]'
-        _, button = self.card_button(item, "why")
-        self.click(button)
+        self.click_selector(self.card_button(item, "why"))
         reason = self.wait(f"`{card} .why .why-reason` shows no text after clicking why",
                            lambda: self.script(JS_VISIBLE_TEXT, f"{card} .why .why-reason"), STEP_TIMEOUT,
                            seen=lambda: repr(self.script(JS_TEXT, f"{card} .why")))
@@ -728,16 +758,17 @@ class Run:
 
         version, how, trained_in = self.train_model()
         row = f'#models tr[data-version="{version}"]'
-        if version not in [v for v, _ in rows()]:
-            reload = self.driver.find_elements(By.CSS_SELECTOR, '#models button[data-action="reload-models"]')
-            self.click(reload[0]) if reload else self.reload()
+        # The console lists the models again when its job succeeds; otherwise its Reload button (or a reload) must.
+        if not poll(lambda: version in [v for v, _ in rows()], 5):
+            reload = '#models button[data-action="reload-models"]'
+            self.click_selector(reload) if self.driver.find_elements(By.CSS_SELECTOR, reload) else self.reload()
         self.wait(f"no `{row}` on /console after training {version}", lambda: version in [v for v, _ in rows()],
                   PAGE_TIMEOUT, seen=rows)
-        buttons = self.driver.find_elements(By.CSS_SELECTOR, f'{row} button[data-action="activate"]')
-        if not buttons:
-            raise Failure(f'no `{row} button[data-action="activate"]` (its buttons: '
+        activate = f'{row} button[data-action="activate"]'
+        if not self.driver.find_elements(By.CSS_SELECTOR, activate):
+            raise Failure(f'no `{activate}` (its buttons: '
                           f'{self.script("return [...document.querySelectorAll(arguments[0])].map(b => b.dataset.action || b.textContent.trim());", row + " button")})')
-        self.click(buttons[0])
+        self.click_selector(activate)
 
         def served():
             return expect(call(self.demo.port, "GET", "/v1/models"), 200, "GET /v1/models").get("active") == version
@@ -774,14 +805,14 @@ class Run:
         version = f"browser-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
         fields = {name: self.driver.find_elements(By.CSS_SELECTOR, f"#train-form #{name}")
                   for name in ("train-version", "train-rounds")}
-        submit = self.driver.find_elements(By.CSS_SELECTOR, '#train-form button[type="submit"]')
-        if all(fields.values()) and submit:
+        submit = '#train-form button[type="submit"]'
+        if all(fields.values()) and self.driver.find_elements(By.CSS_SELECTOR, submit):
             for name, value in (("train-version", version), ("train-rounds", "10")):
                 field = fields[name][0]
                 self.script("arguments[0].scrollIntoView({block: 'center'});", field)
                 field.clear()
                 field.send_keys(value)
-            self.click(submit[0])
+            self.click_selector(submit)
             progress = lambda: f"#train-progress says {short(self.text('#train-progress') or '', 300)!r}; #problem {self.text('#problem')!r}"
             self.wait(f"{version}, started with #train-form, is not listed by GET /v1/models",
                       lambda: version in [m["version"] for m in call(port, "GET", "/v1/models").json["models"]],
@@ -856,6 +887,7 @@ class Run:
             self.use_viewport(DESKTOP)
 
     def no_console_errors(self):
+        self.drain_console()
         pages = sorted(self.visited)
         bad = [(page, level, message) for page, level, message in self.console
                if page and (level in ("SEVERE", "CSP") or "Content Security Policy" in message or "Content-Security-Policy" in message)]
@@ -932,7 +964,12 @@ class Run:
             self.tokens = LineupServer(arguments.binary, "tokens", demo=False, tokens=True,
                                        assets_from_checkout=arguments.assets_from_checkout)
             self.static = StaticFiles()
-            self.browser = Browser()
+            try:
+                self.browser = Browser()
+            except Exception as error:
+                print(f"FAIL browser: Chromium did not start through chromedriver: {error}", flush=True)
+                self.results.append(("browser", False, str(error)))
+                return 1
             print(f"browser: Chromium {self.browser.version}; demo server on port {self.demo.port}, "
                   f"server with tokens on {self.tokens.port}, static files on {self.static.port}"
                   + ("; pages from the checkout" if arguments.assets_from_checkout else ""), flush=True)
@@ -947,8 +984,8 @@ class Run:
                     raise Failure(f"GET /v1/users lists no user to show the demo to: {short(users)}")
                 self.demo_user = personal[0]
             except Failure as failure:
-                print(f"FAIL demo server: {failure}", flush=True)
-                self.results.append(("demo server", False, str(failure)))
+                # Every check of the demo server then fails as not run.
+                print(f"     demo server: {failure}", flush=True)
                 self.demo.stop()
                 self.demo = None
             self.check("demo order", self.demo_order)
@@ -998,6 +1035,7 @@ def main():
 
     # SIGTERM (CI's timeout, a killed job) unwinds like an exception, so every server is stopped.
     def terminate(signum, frame):
+        print(f"browser: stopped by signal {signum}; stopping what it started", flush=True)
         raise SystemExit(128 + signum)
     signal.signal(signal.SIGTERM, terminate)
     signal.signal(signal.SIGHUP, terminate)
