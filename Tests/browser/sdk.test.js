@@ -768,6 +768,17 @@ test('hide: a batch waiting to retry gets a beacon copy and still retries', asyn
     equal(errors.length, 0, 'no error');
 });
 
+test('hide: an event tracked while the page is hidden leaves at once by beacon', async () => {
+    const { lineup, server, beacon, page, clock } = setup();
+    page.hide();
+    const id = lineup.click('w-1');
+    equal(beacon.calls.length, 1, 'a beacon without waiting for a timer that may never fire');
+    equal((await beaconBody(beacon.calls[0])).events.map((event) => event.event_id), [id], 'the event');
+    equal(clock.timers.length, 0, 'no flush timer');
+    await lineup.flush();
+    equal(server.events().length, 0, 'no fetch');
+});
+
 test('hide: once visible again, events go by fetch', async () => {
     const { lineup, server, beacon, page, clock } = setup();
     page.hide();

@@ -171,7 +171,10 @@ export class Lineup {
      * from the problem+json answer, or with status 0 when Lineup could not be reached.
      */
     rank(options: RankOptions): Promise<RankAnswer>;
-    /** Queues one event and returns its event_id; throws at once for an event the server would refuse. */
+    /**
+     * Queues one event and returns its event_id; throws at once for an event the server would
+     * refuse. While the page is hidden, the event leaves at once, as on page hide.
+     */
     track(type: EventType, itemId: string, options?: EventOptions): string;
     view(itemId: string, options?: EventOptions): string;
     open(itemId: string, options?: EventOptions): string;

@@ -384,6 +384,7 @@ export class Lineup {
     /**
      * Queues one event and returns its id. Throws a TypeError or RangeError at once for an
      * event the server would refuse, rather than let it spoil the batch it would travel in.
+     * While the page is hidden, the event leaves at once, as on page hide.
      * @param {EventType} type
      * @param {string} itemId
      * @param {EventOptions} [options]
@@ -404,13 +405,14 @@ export class Lineup {
             context: options.context,
         }));
         this.#queue.push(event);
-        if (this.#queue.length >= this.#batchSize) {
-            this.#sendQueue(this.#hidden ? this.#hideMode() : 'fetch');
+        if (this.#queue.length >= this.#batchSize || this.#hidden) {
+            // A hidden page's timers may never fire again: what it tracks leaves at once.
+            this.#sendQueue(this.#sendMode());
         } else if (this.#flushTimer === null) {
             // Timed from the oldest queued event, so none waits longer than flushIntervalMs.
             this.#flushTimer = this.#setTimeout(() => {
                 this.#flushTimer = null;
-                this.#sendQueue('fetch');
+                this.#sendQueue(this.#sendMode());
             }, this.#flushIntervalMs);
         }
         return event.event_id;
@@ -453,7 +455,7 @@ export class Lineup {
      * @returns {Promise<void>}
      */
     flush() {
-        this.#sendQueue('fetch');
+        this.#sendQueue(this.#sendMode());
         return this.#settled();
     }
 
@@ -597,9 +599,9 @@ export class Lineup {
 
     #pageHidden() {
         const wasVisible = !this.#hidden;
-        this.#hidden = true;
-        // Close the visible spells first, so their dwells leave with the rest.
+        // Close the visible spells first, so their dwells are queued and leave with the rest.
         for (const watch of this.#watched.values()) this.#stopLooking(watch);
+        this.#hidden = true;
         this.#sendOnHide(wasVisible);
     }
 
@@ -623,6 +625,11 @@ export class Lineup {
         for (const batch of unsettled) {
             for (const part of splitForKeepalive(batch.events)) this.#sendCopy(part);
         }
+    }
+
+    /** @returns {Mode} How a batch leaves now: as on page hide while the page is hidden. */
+    #sendMode() {
+        return this.#hidden ? this.#hideMode() : 'fetch';
     }
 
     /** @returns {'beacon' | 'keepalive'} A beacon cannot carry an Authorization header. */
