@@ -405,7 +405,8 @@ class Run:
             self.drain_console()
 
     def wait(self, what, condition, timeout=STEP_TIMEOUT, seen=None):
-        """Polls `condition()` (True for a falsy value that counts) until truthy; Failure naming `what` and what was seen."""
+        """Polls `condition()` until it answers something truthy, and returns that; else a Failure naming `what`
+        and, from `seen()`, what was there instead."""
         result = poll(condition, timeout)
         if not result:
             observed = f"; saw {seen()}" if seen else ""
