@@ -454,6 +454,9 @@ test('events: what the server would refuse throws at track() and is not queued',
     const { lineup, server } = setup();
     throws(() => lineup.track('like', 'w-1'), TypeError, 'unknown type');
     throws(() => lineup.track('click', ''), TypeError, 'empty itemId');
+    throws(() => lineup.track('click', undefined), TypeError, 'no itemId');
+    throws(() => lineup.track('click', 42), TypeError, 'a number for itemId');
+    throws(() => lineup.track('click', 'w-1', { requestId: '' }), TypeError, 'empty requestId');
     throws(() => lineup.track('click', 'w'.repeat(129)), RangeError, '129-byte itemId');
     throws(() => lineup.track('click', 'é'.repeat(65)), RangeError, '130 bytes of UTF-8 in 65 characters');
     throws(() => lineup.track('click', 'w-\u0085'), TypeError, 'a C1 control character');

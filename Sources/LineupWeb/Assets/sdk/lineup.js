@@ -936,9 +936,10 @@ function checkedEvent(event) {
     if (event.user_id === undefined) {
         throw new TypeError('Lineup: no userId: give one to the Lineup or to the call.');
     }
-    for (const name of ['user_id', 'session_id', 'item_id', 'request_id']) {
-        if (event[name] !== undefined) checkedIdentifier(event[name], name);
-    }
+    checkedIdentifier(event.user_id, 'userId');
+    checkedIdentifier(event.item_id, 'itemId');
+    if (event.session_id !== undefined) checkedIdentifier(event.session_id, 'sessionId');
+    if (event.request_id !== undefined) checkedIdentifier(event.request_id, 'requestId');
     if (event.value !== undefined && (typeof event.value !== 'number' || !Number.isFinite(event.value))) {
         throw new TypeError(`Lineup: value must be a finite number; it is ${String(event.value)}.`);
     }
