@@ -782,6 +782,20 @@ test('hide: an event tracked while the page is hidden leaves at once by beacon',
     equal(server.events().length, 0, 'no fetch');
 });
 
+test('hide: leaving the page copies again a batch still waiting to retry', async () => {
+    const { lineup, server, beacon, page } = setup({ script: FAILING });
+    const id = lineup.click('w-1');
+    lineup.flush();
+    await settle();
+    equal(server.events().length, 1, 'refused once, waiting to retry');
+    page.hide();
+    page.hide();
+    equal(beacon.calls.length, 1, 'one copy per hiding');
+    page.pagehide();
+    equal(beacon.calls.length, 2, 'another as the page is left');
+    equal((await beaconBody(beacon.calls[1])).events.map((event) => event.event_id), [id], 'of the waiting batch');
+});
+
 test('hide: once visible again, events go by fetch', async () => {
     const { lineup, server, beacon, page, clock } = setup();
     page.hide();

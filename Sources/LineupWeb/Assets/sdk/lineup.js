@@ -587,22 +587,25 @@ export class Lineup {
         };
         this.#hidden = page.visibilityState === 'hidden';
         listen(page, 'visibilitychange', () => {
-            if (page.visibilityState === 'hidden') this.#pageHidden();
+            if (page.visibilityState === 'hidden') this.#pageHidden(false);
             else this.#pageShown();
         });
-        // pagehide catches what visibilitychange misses (some navigations, older Safari).
-        listen(page.defaultView, 'pagehide', () => this.#pageHidden());
+        // pagehide catches what visibilitychange misses (some navigations, older Safari), and
+        // it is the last word: the page is going away now.
+        listen(page.defaultView, 'pagehide', () => this.#pageHidden(true));
         listen(page.defaultView, 'pageshow', () => {
             if (page.visibilityState !== 'hidden') this.#pageShown();
         });
     }
 
-    #pageHidden() {
+    /** @param {boolean} leaving pagehide: the page is being left, not only hidden. */
+    #pageHidden(leaving) {
         const wasVisible = !this.#hidden;
         // Close the visible spells first, so their dwells are queued and leave with the rest.
         for (const watch of this.#watched.values()) this.#stopLooking(watch);
         this.#hidden = true;
-        this.#sendOnHide(wasVisible);
+        // Copies once per hiding, and again when leaving: a batch may have failed since.
+        this.#sendOnHide(wasVisible || leaving);
     }
 
     #pageShown() {
@@ -615,8 +618,8 @@ export class Lineup {
     /**
      * The page may be gone in a moment, and its timers and ordinary requests with it. What
      * is queued leaves by beacon (or keepalive fetch with a token). Batches in flight or
-     * waiting to retry get a copy sent the same way once per hiding, and carry on as they
-     * were if the page lives on: the server drops the ids it already has.
+     * waiting to retry get a copy sent the same way, and carry on as they were if the page
+     * lives on: the server drops the ids it already has.
      * @param {boolean} copyUnsettled
      */
     #sendOnHide(copyUnsettled) {
