@@ -1004,6 +1004,41 @@ test('observe: stop() ends the spell with its dwell and unobserves', async () =>
     equal(sentEvents(server.events()).map((event) => [event.type, event.value]), [['view', undefined], ['dwell', 1.2]], 'view and dwell, nothing after stop');
 });
 
+/** Waits (really) until condition() holds, for what the browser does in its own time. */
+async function until(condition, what, ms = 3000) {
+    const deadline = performance.now() + ms;
+    while (!(await condition())) {
+        if (performance.now() > deadline) fail(`${what}: not within ${ms} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    checks += 1;
+}
+
+test("observe: with the browser's own IntersectionObserver", async () => {
+    const { lineup, server, clock } = setup({ IntersectionObserver: window.IntersectionObserver });
+    const element = document.createElement('div');
+    Object.assign(element.style, { position: 'fixed', top: '-60px', left: '0px', width: '100px', height: '100px' });
+    document.body.append(element);
+    try {
+        lineup.observe(element, 'w-1', { requestId: 'r-1' });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        equal(clock.timers.length, 0, '40% on screen: not looked at');
+        element.style.top = '-40px';
+        await until(() => clock.timers.length > 0, '60% on screen starts a spell');
+        await clock.advance(1500);
+        element.style.top = '-1000px';
+        await until(async () => {
+            await lineup.flush();
+            return sentEvents(server.events()).some((event) => event.type === 'dwell');
+        }, 'off screen ends it');
+        equal(sentEvents(server.events()).map((event) => [event.type, event.value, event.request_id]),
+            [['view', undefined, 'r-1'], ['dwell', 1.5, 'r-1']], 'a view and a dwell of 1.5 s');
+    } finally {
+        element.remove();
+        lineup.close();
+    }
+});
+
 test('observe: without IntersectionObserver it throws', () => {
     const { lineup } = setup({ IntersectionObserver: null });
     throws(() => lineup.observe(document.createElement('div'), 'w-1'), Error, 'observe');
