@@ -3,7 +3,8 @@ import LineupAnalysis
 import LineupStatistics
 
 /// `lineup ab` as tables, and as an HTML page: per-variant rates with interval bars, the
-/// lift against the control with its interval, the sample-ratio verdict.
+/// lift against the control with its interval (drawn by the page's inline charts.js, as in
+/// the console), the sample-ratio verdict.
 struct ExperimentReport {
     let analysis: ExperimentAnalysis
 
@@ -93,9 +94,13 @@ struct ExperimentReport {
             : "<p class=\"ok\">Sample ratio consistent with the weights (chi-square \(Self.f(srm.chiSquare, 2)), "
                 + "p = \(Self.p(srm.pValue))).</p>\n"
         body += "<\(sub)>Engagement rate per request</\(sub)>\n<p>Each bar is the 95% interval with users as the unit, the dot the rate.</p>\n"
-        body += Self.intervals(
-            analysis.variants.compactMap { variant in variant.userRate.map { (variant.variant, $0.lower, $0.ratio, $0.upper) } },
-            zero: false)
+        body += HTMLReport.chart(
+            .interval(
+                title: "Engagement rate per request, per variant",
+                rows: analysis.variants.compactMap { variant in
+                    variant.userRate.map { .init(name: variant.variant, lower: $0.lower, value: $0.ratio, upper: $0.upper) }
+                },
+                zero: false, format: .number))
         body += HTMLReport.table(
             header: ["variant", "weight", "users", "requests", "engaged", "rate", "95% (requests as independent)",
                      "rate, 95% (users as the unit)", "engaged widgets per request", "NDCG@5"],
@@ -111,14 +116,16 @@ struct ExperimentReport {
         if !compared.isEmpty {
             body += "<\(sub)>Lift against \(HTMLReport.escape(analysis.control))</\(sub)>\n<p>Relative lift per request with its 95% interval, "
                 + "users as the unit (the delta method); the line marks no difference.</p>\n"
-            body += Self.intervals(
-                compared.compactMap { name, comparison in
-                    guard let byUser = comparison.requestsByUser, let lower = byUser.relativeLower, let lift = byUser.relativeLift,
-                        let upper = byUser.relativeUpper
-                    else { return nil }
-                    return (name, lower, lift, upper)
-                },
-                zero: true)
+            body += HTMLReport.chart(
+                .interval(
+                    title: "Relative lift against \(analysis.control)",
+                    rows: compared.compactMap { name, comparison in
+                        guard let byUser = comparison.requestsByUser, let lower = byUser.relativeLower, let lift = byUser.relativeLift,
+                            let upper = byUser.relativeUpper
+                        else { return nil }
+                        return .init(name: name, lower: lower, value: lift, upper: upper)
+                    },
+                    zero: true, format: .signedPercent))
             body += HTMLReport.table(
                 header: ["variant", "absolute lift", "relative lift", "p (users as the unit)", "z-test p (requests as independent)",
                          "Welch p (per user)", "engaged widgets lift", "chance to beat", "expected loss"],
@@ -138,33 +145,5 @@ struct ExperimentReport {
             body += "<\(sub)>Warnings</\(sub)>\n<ul>" + others.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>\n"
         }
         return body
-    }
-
-    /// One row per entry: the interval as a bar, the estimate as a dot, on a shared axis
-    /// (with the zero line for lifts).
-    static func intervals(_ rows: [(name: String, lower: Double, value: Double, upper: Double)], zero: Bool) -> String {
-        let finite = rows.filter { $0.lower.isFinite && $0.upper.isFinite }
-        guard !finite.isEmpty else { return "" }
-        var low = finite.map(\.lower).min()!, high = finite.map(\.upper).max()!
-        if zero { low = min(low, 0); high = max(high, 0) }
-        let pad = max((high - low) * 0.08, 1e-6)
-        low -= pad
-        high += pad
-        let width = 720.0, left = 120.0, rowHeight = 28.0
-        let height = Double(finite.count) * rowHeight + 30
-        func x(_ value: Double) -> Double { left + (value - low) / (high - low) * (width - left - 20) }
-        var svg = "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
-        if zero {
-            svg += "<line x1=\"\(x(0))\" y1=\"0\" x2=\"\(x(0))\" y2=\"\(height - 24)\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>"
-        }
-        for (index, row) in finite.enumerated() {
-            let y = Double(index) * rowHeight + 16
-            svg += "<text x=\"4\" y=\"\(y + 4)\">\(HTMLReport.escape(row.name))</text>"
-            svg += "<line x1=\"\(x(row.lower))\" y1=\"\(y)\" x2=\"\(x(row.upper))\" y2=\"\(y)\" stroke=\"#3b6fb6\" stroke-width=\"6\" stroke-linecap=\"round\"/>"
-            svg += "<circle cx=\"\(x(row.value))\" cy=\"\(y)\" r=\"5\" fill=\"#1d2330\"/>"
-        }
-        svg += "<text x=\"\(left)\" y=\"\(height - 6)\">\(f(low))</text>"
-        svg += "<text x=\"\(width - 80)\" y=\"\(height - 6)\">\(f(high))</text>"
-        return svg + "</svg>\n"
     }
 }

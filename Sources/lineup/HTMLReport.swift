@@ -1,10 +1,11 @@
 import Foundation
 import LineupAnalysis
 import LineupEvaluation
+import LineupWeb
 
-/// `lineup eval --html`: one self-contained page (inline CSS and SVG, no script, no
-/// network) with the metrics per day, the position-bias curve and the comparison of
-/// rankers, variants and a replayed model.
+/// `lineup eval --html`: one self-contained page (inline CSS, and the console's chart
+/// module inline to draw the charts from their data; no network) with the metrics per day,
+/// the position-bias curve and the comparison of rankers, variants and a replayed model.
 struct HTMLReport {
     let evaluation: LogEvaluation
     let title: String
@@ -25,11 +26,13 @@ struct HTMLReport {
         body += "<h2>Per day</h2>\n"
         let days = evaluation.byDay.sorted { $0.key < $1.key }
         if days.count > 1 {
-            body += Self.lineChart(
-                series: [
-                    ("NDCG@\(k)", days.map { ($0.key, ndcg($0.value)) }),
-                    ("engagement rate", days.map { ($0.key, $0.value.engagementRate) }),
-                ])
+            body += Self.chart(
+                .line(
+                    title: "NDCG@\(k) and engagement rate per day",
+                    series: [
+                        .init(name: "NDCG@\(k)", points: days.map { .init($0.key, ndcg($0.value)) }),
+                        .init(name: "engagement rate", points: days.map { .init($0.key, $0.value.engagementRate) }),
+                    ]))
         } else {
             body += "<p>One day of data: no trend to draw yet.</p>\n"
         }
@@ -38,11 +41,17 @@ struct HTMLReport {
             rows: days.map { row($0.key, $0.value) })
         body += "<h2>Position bias</h2>\n<p>Engagement rate of the widget shown at each position. A steep fall means users "
             + "look mostly at the top: logged labels then favour whatever was shown there.</p>\n"
-        body += Self.barChart(bars: overall.positions.map { ("\($0.position)", $0.engagementRate) }, format: Self.percent)
+        body += Self.chart(
+            .bar(
+                title: "Engagement rate per position", bars: overall.positions.map { .init("\($0.position)", $0.engagementRate) },
+                format: .percent))
         for (name, groups) in [("ranker", evaluation.byRanker), ("variant", evaluation.byVariant)] where !groups.isEmpty {
             body += "<h2>By \(name)</h2>\n"
             let sorted = groups.sorted { $0.key < $1.key }
-            body += Self.barChart(bars: sorted.map { ($0.key, ndcg($0.value)) }, format: Self.number, caption: "NDCG@\(k)")
+            body += Self.chart(
+                .bar(
+                    title: "NDCG@\(k) by \(name)", bars: sorted.map { .init($0.key, ndcg($0.value)) }, format: .number,
+                    caption: "NDCG@\(k)"))
             body += Self.table(header: [name, "requests", "engagement rate", "NDCG@\(k)", "MRR", "AUC"], rows: sorted.map { row($0.key, $0.value) })
         }
         if let replay = evaluation.replay {
@@ -76,10 +85,11 @@ struct HTMLReport {
         .alarm{background:#fde8e8;border:2px solid #c0392b;border-radius:8px;padding:.8em 1em;font-weight:600;color:#8e1b10}
         .ok{background:#e8f6ec;border:1px solid #2e8b57;border-radius:8px;padding:.6em 1em}
         table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .8em;border-bottom:1px solid #eef;text-align:right}
-        td:first-child,th:first-child{text-align:left}svg text{font:12px system-ui,sans-serif;fill:#445}
+        td:first-child,th:first-child{text-align:left}.chart,.lineup-chart{display:block;margin:1em 0}
         </style></head><body>
         \(body)
         <p class="lead">\(escape(footer))</p>
+        \(chartsScript)
         </body></html>
         """
     }
@@ -100,55 +110,32 @@ struct HTMLReport {
             + rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n") + "</table>\n"
     }
 
-    static let colours = ["#2f6fd6", "#e0803a", "#3a9e6a", "#b04fc0"]
-
-    /// Lines over shared x labels on one axis from 0 (the metrics drawn are all in [0, 1]),
-    /// with gridlines and a dot per point.
-    static func lineChart(series: [(name: String, points: [(String, Double?)])]) -> String {
-        let width = 880.0, height = 240.0, left = 50.0, right = 40.0, bottom = 30.0, top = 26.0
-        let labels = series.first?.points.map(\.0) ?? []
-        let step = labels.count > 1 ? (width - left - right) / Double(labels.count - 1) : 0
-        let highest = max(series.flatMap { $0.points.compactMap(\.1) }.max() ?? 1, 1e-9)
-        let scale = (height - bottom - top) / highest
-        func y(_ value: Double) -> Double { height - bottom - value * scale }
-        var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\">"
-        for tick in 0...4 {
-            let value = highest * Double(tick) / 4
-            svg += "<line x1=\"\(left)\" y1=\"\(y(value))\" x2=\"\(width - right)\" y2=\"\(y(value))\" stroke=\"\(tick == 0 ? "#99a" : "#e4e6ee")\"/>"
-            svg += "<text x=\"\(left - 6)\" y=\"\(y(value) + 4)\" text-anchor=\"end\">\(String(format: "%.2f", value))</text>"
-        }
-        let every = labels.count <= 14 ? 1 : labels.count / 10 + 1
-        for (index, label) in labels.enumerated() where index % every == 0 {
-            svg += "<text x=\"\(left + Double(index) * step)\" y=\"\(height - 10)\" text-anchor=\"middle\">\(escape(String(label.suffix(5))))</text>"
-        }
-        for (number, line) in series.enumerated() {
-            let colour = colours[number % colours.count]
-            let points = line.points.enumerated().compactMap { index, point in point.1.map { (left + Double(index) * step, y($0)) } }
-            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points.map { "\($0.0),\($0.1)" }.joined(separator: " "))\"/>"
-            for point in points { svg += "<circle cx=\"\(point.0)\" cy=\"\(point.1)\" r=\"3\" fill=\"\(colour)\"/>" }
-            svg += "<text x=\"\(left + 10 + Double(number) * 180)\" y=\"14\" fill=\"\(colour)\">● \(escape(line.name))</text>"
-        }
-        return svg + "</svg>\n"
+    /// A chart placeholder: `data-chart` holds the chart's JSON, which the page's inline
+    /// charts.js draws (the console draws its charts with the same module).
+    static func chart(_ chart: Chart) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Chart's encoding writes non-finite numbers as null, so encoding cannot fail.
+        let json = (try? encoder.encode(chart)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // Single quotes around the attribute keep the JSON's double quotes readable; `&`,
+        // `'` and `<` in it are written as references, which the attribute reads back as is.
+        let attribute = json.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "'", with: "&#39;")
+            .replacingOccurrences(of: "<", with: "&lt;")
+        return "<div class=\"chart\" data-chart='\(attribute)'></div>\n"
     }
 
-    /// Vertical bars from 0, one per label, with the value above each.
-    static func barChart(bars: [(String, Double?)], format: (Double?) -> String, caption: String? = nil) -> String {
-        guard !bars.isEmpty else { return "<p>No data.</p>\n" }
-        let width = 880.0, height = 220.0, bottom = 30.0, top = 20.0
-        let slot = (width - 20) / Double(bars.count)
-        let highest = bars.compactMap(\.1).max() ?? 1
-        let scale = highest > 0 ? (height - bottom - top) / highest : 1
-        var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\">"
-        if let caption { svg += "<text x=\"10\" y=\"14\">\(escape(caption))</text>" }
-        for (index, bar) in bars.enumerated() {
-            let x = 10 + Double(index) * slot
-            let value = bar.1 ?? 0
-            let barHeight = value * scale
-            svg += "<rect x=\"\(x + slot * 0.15)\" y=\"\(height - bottom - barHeight)\" width=\"\(slot * 0.7)\" height=\"\(barHeight)\" fill=\"\(colours[0])\"/>"
-            svg += "<text x=\"\(x + slot / 2)\" y=\"\(height - bottom - barHeight - 4)\" text-anchor=\"middle\">\(escape(format(bar.1)))</text>"
-            svg += "<text x=\"\(x + slot / 2)\" y=\"\(height - 10)\" text-anchor=\"middle\">\(escape(bar.0))</text>"
-        }
-        return svg + "</svg>\n"
+    /// `ui/charts.js` from the binary, inline in the page's one module script, and the call
+    /// that draws every placeholder: the page stays one file that opens from disk.
+    static var chartsScript: String {
+        // A `</script` in the module would end the element early; in its strings and
+        // comments, the only places one could be, `<\/script` reads the same.
+        let module = chartsModule.replacingOccurrences(of: "</script", with: "<\\/script", options: .caseInsensitive)
+        return "<script type=\"module\">\n\(module)\ndrawCharts(document);\n</script>"
+    }
+
+    /// The source of the shared chart module, as LineupWeb serves it at `/ui/charts.js`.
+    static var chartsModule: String {
+        WebAssets().asset(named: "ui/charts.js").map { String(decoding: $0.body, as: UTF8.self) } ?? ""
     }
 
     static func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "—" }
@@ -158,5 +145,92 @@ struct HTMLReport {
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+extension HTMLReport {
+    /// A chart as `ui/charts.js` reads it from `data-chart` (its `chart(spec)`): the kind,
+    /// the data, and the options the report sets.
+    enum Chart: Encodable, Equatable {
+        /// Lines over shared x labels (those of the first series), the y axis from 0.
+        case line(title: String, series: [Series])
+        /// Vertical bars from 0, the value above each; `caption` is drawn at the top left.
+        case bar(title: String, bars: [Point], format: Format, caption: String? = nil)
+        /// The interval as a bar and the estimate as a dot, a row each; `zero` marks 0.
+        case interval(title: String, rows: [Interval], zero: Bool, format: Format)
+
+        /// One of charts.js's named `formats`.
+        enum Format: String, Encodable {
+            /// 0.1234
+            case number
+            /// 12.3%
+            case percent
+            /// +1.23%
+            case signedPercent
+        }
+
+        struct Series: Encodable, Equatable {
+            let name: String
+            let points: [Point]
+        }
+
+        /// `[label, value]` in JSON; a missing or non-finite value is null.
+        struct Point: Encodable, Equatable {
+            let label: String
+            let value: Double?
+
+            init(_ label: String, _ value: Double?) {
+                self.label = label
+                self.value = value
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.unkeyedContainer()
+                try container.encode(label)
+                if let value, value.isFinite { try container.encode(value) } else { try container.encodeNil() }
+            }
+        }
+
+        struct Interval: Encodable, Equatable {
+            let name: String
+            let lower: Double
+            let value: Double
+            let upper: Double
+
+            /// A row with a non-finite number is written with nulls, which charts.js leaves out.
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(name, forKey: .name)
+                for (key, number) in [(Key.lower, lower), (.value, value), (.upper, upper)] {
+                    if number.isFinite { try container.encode(number, forKey: key) } else { try container.encodeNil(forKey: key) }
+                }
+            }
+        }
+
+        enum Key: String, CodingKey {
+            case kind, title, series, bars, rows, format, caption, zero, name, lower, value, upper
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            switch self {
+            case .line(let title, let series):
+                try container.encode("line", forKey: .kind)
+                try container.encode(title, forKey: .title)
+                try container.encode(series, forKey: .series)
+            case .bar(let title, let bars, let format, let caption):
+                try container.encode("bar", forKey: .kind)
+                try container.encode(title, forKey: .title)
+                try container.encode(bars, forKey: .bars)
+                try container.encode(format, forKey: .format)
+                try container.encodeIfPresent(caption, forKey: .caption)
+            case .interval(let title, let rows, let zero, let format):
+                try container.encode("interval", forKey: .kind)
+                try container.encode(title, forKey: .title)
+                try container.encode(rows, forKey: .rows)
+                try container.encode(zero, forKey: .zero)
+                try container.encode(format, forKey: .format)
+            }
+        }
     }
 }
