@@ -437,8 +437,12 @@ async function loadBandit(surface) {
     byId('layouts-body').replaceChildren(notLoaded(`The bandit of ${surface}`));
     return;
   }
-  renderBandit(bandit.value, evaluation.status === 'fulfilled' ? evaluation.value.surfaces.find((entry) => entry.surface === surface) : undefined);
+  if (evaluation.status === 'fulfilled') layoutEvaluations.set(surface, evaluation.value.surfaces.find((entry) => entry.surface === surface));
+  renderBandit(bandit.value, layoutEvaluations.get(surface));
 }
+
+/** The last GET /v1/eval/layouts figures per surface, shown again while a change reloads them. */
+const layoutEvaluations = new Map();
 
 function setLayoutButtons(frozen) {
   const button = (action) => /** @type {HTMLButtonElement} */ (document.querySelector(`#layouts button[data-action="${action}"]`));
@@ -494,9 +498,9 @@ function segmentView(segment, alpha, beta, open) {
       h('span', { class: 'ui-hint' }, ` ${Math.round(settled)} settled${segment.own_evidence ? '' : ', decides with the surface’s posteriors'}`)),
     chartHost((width) => intervalChart(chartRows, { title: `Posterior reward rate per arm, ${name}`, format: 'percent', min: 0, max: 1, width })),
     h('div', { class: 'table-scroll' }, table(`Posteriors, ${name}`,
-      ['Arm', 'Successes', 'Failures', 'Posterior mean', '95% interval', 'Chance of being best'],
+      ['Arm', 'Settled decisions', 'Successes', 'Failures', 'Posterior mean', '95% interval', 'Chance of being best'],
       rows.map(({ arm, lower, upper }) => [
-        h('span', {}, arm.name, ' ', h('code', {}, arm.arm)), decimal(arm.successes), decimal(arm.failures),
+        h('span', {}, arm.name, ' ', h('code', {}, arm.arm)), decimal(arm.successes + arm.failures), decimal(arm.successes), decimal(arm.failures),
         percent(arm.posterior_mean), `[${percent(lower)}, ${percent(upper)}]`, percent(arm.probability_best),
       ]))));
 }
@@ -515,6 +519,8 @@ async function changeBandit(action) {
   try {
     const path = `/v1/surfaces/${encodeURIComponent(surface)}/bandit`;
     const state = action === 'reset' ? await api('POST', `${path}/reset`) : await api('PUT', path, { frozen: action === 'freeze' });
+    // The answer is the bandit now: shown at once, then read again with its figures.
+    renderBandit(state, layoutEvaluations.get(state.surface));
     await loadBandit(state.surface);
   } catch (error) {
     showProblem(error);

@@ -175,7 +175,8 @@ export function intervalChart(rows, options = {}) {
   if (finite.length === 0) return empty();
   const width = options.width ?? 880;
   const [rowHeight, top] = [36, 30];
-  const left = Math.min(120, width * 0.3);
+  // Room for the longest name (about 7 units a character), within a third of the width.
+  const left = Math.min(Math.max(60, 12 + 7 * Math.max(...finite.map((row) => row.name.length))), width / 3);
   const height = finite.length * rowHeight + top + 14;
   let low = Math.min(...finite.map((row) => row.lower));
   let high = Math.max(...finite.map((row) => row.upper));
