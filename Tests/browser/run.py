@@ -167,7 +167,7 @@ def poll(condition, timeout, interval=0.1):
 class LineupServer:
     """`lineup serve` in a process group of its own, on a scratch database and models directory."""
 
-    def __init__(self, binary, name, demo, tokens, assets_from_checkout):
+    def __init__(self, binary, name, demo, tokens, assets_from_checkout, cors_origins=None):
         self.name = name
         self.port = free_port()
         self.directory = tempfile.mkdtemp(prefix=f"lineup-browser-{name}-")
@@ -185,6 +185,8 @@ class LineupServer:
             environment["LINEUP_CLIENT_TOKENS"] = CLIENT_TOKEN
         if assets_from_checkout:
             environment["LINEUP_WEB_ASSETS_DIRECTORY"] = ASSETS
+        if cors_origins:
+            environment["LINEUP_CORS_ORIGINS"] = ",".join(cors_origins)
         command = [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port),
                    "--database", os.path.join(self.directory, "lineup.sqlite"), "--log-level", "warning"]
         if demo:
@@ -244,7 +246,7 @@ def stop_process_group(process, grace):
 
 
 class StaticFiles:
-    """The repository root over HTTP on a free loopback port, in a thread (for the SDK tests page)."""
+    """A directory (the repository root, for the SDK tests page) over HTTP on a free loopback port, in a thread."""
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -253,8 +255,8 @@ class StaticFiles:
         def log_message(self, format, *args):
             pass
 
-    def __init__(self):
-        handler = functools.partial(self.Handler, directory=REPOSITORY)
+    def __init__(self, directory=REPOSITORY):
+        handler = functools.partial(self.Handler, directory=directory)
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
@@ -376,6 +378,8 @@ class Run:
         self.demo = None
         self.tokens = None
         self.static = None
+        self.example = None
+        self.example_directory = None
         self.browser = None
 
     # ---------------------------------------------------------------- plumbing
@@ -900,6 +904,59 @@ class Run:
         counted = len([entry for entry in self.console if entry[0]])
         return f"{counted} console entries on {' and '.join(pages)}, none SEVERE, no CSP violation"
 
+    @property
+    def example_origin(self):
+        # `localhost`, not 127.0.0.1: another origin than the server's, as a real dashboard's would be.
+        return f"http://localhost:{self.example.port}"
+
+    def readme_example(self):
+        """The README's "Wire your dashboard" page, pasted as it is written (only the server's address
+        changed), on another origin: it shows rank's order and its click reaches the store."""
+        self.demo_ready()
+        with open(os.path.join(REPOSITORY, "README.md"), encoding="utf-8") as file:
+            readme = file.read()
+        section = readme.split("## Wire your dashboard", 1)
+        blocks = re.findall(r"```html\n(.*?)```", section[1] if len(section) == 2 else "", re.S)
+        if not blocks:
+            raise Failure("README.md has no ```html block under \"## Wire your dashboard\"")
+        page = blocks[0]
+        if "http://127.0.0.1:8080" not in page:
+            raise Failure("the README's example does not name http://127.0.0.1:8080, the README's server")
+        page = page.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{self.demo.port}")
+        user = re.search(r"userId: '([^']+)'", page)
+        k = re.search(r"k: (\d+)", page)
+        if not user or not k:
+            raise Failure("the README's example names no userId or no k")
+        user, k = user.group(1), int(k.group(1))
+        with open(os.path.join(self.example_directory, "index.html"), "w", encoding="utf-8") as file:
+            file.write(page)
+        body = {"user_id": user, "surface": SURFACE, "k": k, "context": {"device": "desktop"}}
+        before = [item["item_id"] for item in expect(call(self.demo.port, "POST", "/v1/rank", body), 200, "POST /v1/rank")["items"]]
+        self.navigate(f"{self.example_origin}/index.html")
+        shown = self.wait(
+            f"{k} buttons in #dashboard",
+            lambda: (lambda ids: ids if len(ids) == k else None)(
+                self.script("return [...document.querySelectorAll('#dashboard button')].map(b => b.textContent);")),
+            timeout=PAGE_TIMEOUT, seen=lambda: self.script("return document.body.innerText.slice(0, 200);"))
+        after = [item["item_id"] for item in expect(call(self.demo.port, "POST", "/v1/rank", body), 200, "POST /v1/rank")["items"]]
+        if shown not in (before, after):
+            raise Failure(f"the example shows {shown}; POST /v1/rank answered {before} before and {after} after")
+        # A static server without a favicon.ico answers 404 for it: the pasted page's host, not the example.
+        errors = [entry for entry in self.driver.get_log("browser")
+                  if entry.get("level") == "SEVERE" and "/favicon.ico" not in entry.get("message", "")]
+        if errors:
+            raise Failure(f"the example logged errors: {short([entry.get('message') for entry in errors], 400)}")
+        self.script("document.querySelector('#dashboard button').click();")
+
+        def stored_open():
+            export = call(self.demo.port, "GET", f"/v1/users/{user}/export")
+            events = export.json.get("events", []) if export.status == 200 else []
+            return next((event for event in events if event.get("type") == "open" and event.get("item_id") == shown[0]
+                         and event.get("request_id")), None)
+        event = self.wait(f"an open event of {shown[0]} with a request_id in {user}'s export", stored_open)
+        return (f"pasted on {self.example_origin}, it showed rank's {k} widgets for {user} and its click stored "
+                f"open {shown[0]} (request {event['request_id'][:8]}…)")
+
     # ------------------------------------------------------------- screenshots
 
     def screenshot(self, name, bottom_of=None, max_height=1800):
@@ -960,8 +1017,12 @@ class Run:
         started = time.monotonic()
         try:
             # Both servers load while the SDK's unit tests run from the static server.
+            # The README's example page is served from another origin, which the demo server allows.
+            self.example_directory = tempfile.mkdtemp(prefix="lineup-browser-example-")
+            self.example = StaticFiles(self.example_directory)
             self.demo = LineupServer(arguments.binary, "demo", demo=True, tokens=False,
-                                     assets_from_checkout=arguments.assets_from_checkout)
+                                     assets_from_checkout=arguments.assets_from_checkout,
+                                     cors_origins=[self.example_origin])
             self.tokens = LineupServer(arguments.binary, "tokens", demo=False, tokens=True,
                                        assets_from_checkout=arguments.assets_from_checkout)
             self.static = StaticFiles()
@@ -998,13 +1059,16 @@ class Run:
             self.screenshot_demo()
             self.check("console models", self.console_models)
             self.screenshot_console()
+            self.check("readme example", self.readme_example)
             self.check("bad token", self.bad_token)
             self.check("no console errors", self.no_console_errors)
         finally:
-            for part in (self.browser, self.static, self.demo, self.tokens):
+            for part in (self.browser, self.static, self.example, self.demo, self.tokens):
                 if part is not None:
                     with contextlib.suppress(Exception):
                         part.close() if isinstance(part, Browser) else part.stop()
+            if self.example_directory:
+                shutil.rmtree(self.example_directory, ignore_errors=True)
         failed = [name for name, ok, _ in self.results if not ok]
         passed = len(self.results) - len(failed)
         took = time.monotonic() - started
