@@ -155,18 +155,25 @@ function notLoaded(what) {
 // ---------------------------------------------------------------------------------------
 // Charts that fit their container and redraw when it changes width
 
-/** @type {Map<HTMLElement, (width: number) => Element>} */
-const charts = new Map();
+/**
+ * Each chart host's drawing, by host: a WeakMap, so hosts replaced by a later render (a
+ * training job redraws every poll) are forgotten with their nodes.
+ * @type {WeakMap<Element, (width: number) => Element>}
+ */
+const chartBuilds = new WeakMap();
 
-/** Draws `build(width)` into `host` at the host's width, and again after a resize. */
-function mountChart(host, build) {
-  charts.set(host, build);
+/** A chart host: a div the chart is drawn in, at its width once it is in the page. */
+function chartHost(build) {
+  const host = h('div', { class: 'chart' });
+  chartBuilds.set(host, build);
   drawChart(host);
+  requestAnimationFrame(() => drawChart(host));
   return host;
 }
 
+/** Draws the host's chart at the host's width (in user units, so text stays near 12 px), unless it is drawn at that width already. */
 function drawChart(host) {
-  const build = charts.get(host);
+  const build = chartBuilds.get(host);
   if (!build) return;
   // A host not in the page yet, or in a closed <details>, has no width: draw at its
   // section's (or a common) width; it is drawn again once it has one.
@@ -178,23 +185,16 @@ function drawChart(host) {
   host.replaceChildren(build(width));
 }
 
+/** Redraws the charts under `root` whose width changed. */
+function drawCharts(root = document) {
+  for (const host of root.querySelectorAll('.chart')) drawChart(host);
+}
+
 let resizeTimer = 0;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => {
-    for (const host of charts.keys()) {
-      if (host.isConnected) drawChart(host);
-      else charts.delete(host);
-    }
-  }, 150);
+  resizeTimer = setTimeout(drawCharts, 150);
 });
-
-/** A chart host: a div the chart is drawn in, at its width once it is in the page. */
-function chartHost(build) {
-  const host = mountChart(h('div', { class: 'chart' }), build);
-  requestAnimationFrame(() => drawChart(host));
-  return host;
-}
 
 // ---------------------------------------------------------------------------------------
 // Models
@@ -272,8 +272,8 @@ function setBusy(selector, busy) {
 // ---------------------------------------------------------------------------------------
 // Training
 
-/** The job being followed, and what it has shown so far (rounds by number). */
-let job = { id: '', rounds: new Map(), timer: 0, metric: '' };
+/** The job being followed, and what it has shown so far (rounds by number, last state). */
+let job = { id: '', rounds: new Map(), timer: 0, metric: '', state: '' };
 
 /** The TrainingRequest of the form: numbers as numbers, an empty version left to the server. */
 function trainingRequest(form) {
@@ -313,7 +313,7 @@ async function startTraining(form) {
 /** Starts following a job: shows it and polls it until it ends. */
 function follow(started, metric) {
   clearTimeout(job.timer);
-  job = { id: started.job_id, rounds: new Map(), timer: 0, metric };
+  job = { id: started.job_id, rounds: new Map(), timer: 0, metric, state: '' };
   sessionStorage.setItem(JOB_KEY, started.job_id);
   showJob(started);
   if (started.state === 'running') job.timer = setTimeout(poll, POLL_MS);
@@ -367,8 +367,14 @@ function showJob(current) {
     const points = rounds.map((round) => [String(round.round), validated ? round.validation ?? null : round.train]);
     parts.push(chartHost((width) => lineChart([{ name, points }], { title: `${name} per round`, fromZero: false, width, height: 220 })));
   }
-  parts.push(outcome(current));
+  const result = outcome(current);
+  parts.push(result);
   byId('train-progress').replaceChildren(...parts.filter(Boolean));
+  // The progress redraws every poll; only a change of state is announced.
+  if (current.state !== job.state) {
+    job.state = current.state;
+    byId('train-status').textContent = result ? result.textContent : `Training job ${current.job_id} is ${current.state}.`;
+  }
 }
 
 /** What a finished job came to, in words. */
@@ -796,9 +802,10 @@ function start() {
     if (!button || button.getAttribute('aria-disabled') === 'true' || !(button.dataset.action in actions)) return;
     actions[button.dataset.action](button);
   });
-  // A segment opened for the first time draws its chart at its real width.
+  // A segment opened for the first time draws its chart at its real width (toggle does
+  // not bubble: listen while it is captured).
   document.addEventListener('toggle', (event) => {
-    for (const host of /** @type {HTMLElement} */ (event.target).querySelectorAll?.('.chart') ?? []) drawChart(host);
+    if (event.target instanceof HTMLDetailsElement && event.target.open) drawCharts(event.target);
   }, true);
   loadAll();
 }

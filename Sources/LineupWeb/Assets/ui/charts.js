@@ -64,7 +64,7 @@ export function lineChart(series, options = {}) {
   const values = series.flatMap((line) => line.points.map(([, value]) => value)).filter(isNumber);
   if (labels.length === 0 || values.length === 0) return empty();
 
-  const [low, high] = yRange(values, options.fromZero ?? true);
+  const [low, high, step] = yRange(values, options.fromZero ?? true);
   const plotHeight = height - bottom - top;
   const y = (value) => height - bottom - ((value - low) / (high - low)) * plotHeight;
   const spacing = labels.length > 1 ? (width - left - right) / (labels.length - 1) : 0;
@@ -74,9 +74,8 @@ export function lineChart(series, options = {}) {
     series.map((line) => `${line.name}: ${line.points.map(([label, value]) => `${label} ${format(value)}`).join(', ')}`).join('; '));
 
   // Gridlines at round values (about five), so the axis reads at a glance.
-  const step = tickStep(high - low);
   const digits = decimals(step);
-  for (let tick = 0; low + tick * step <= high + step / 2; tick++) {
+  for (let tick = 0; tick <= Math.round((high - low) / step); tick++) {
     const value = low + tick * step;
     svg.append(
       node('line', { x1: left, y1: y(value), x2: width - right, y2: y(value), stroke: 'currentColor', 'stroke-opacity': tick === 0 ? 0.45 : 0.15 }),
@@ -232,8 +231,10 @@ export function chart(spec) {
 
 /**
  * Replaces every element under `root` that carries `data-chart` (a JSON chart description,
- * see {@link chart}) with its chart, keeping the placeholder's id and classes. A placeholder
- * whose description cannot be read says so in its place instead of vanishing.
+ * see {@link chart}) with its chart, keeping the placeholder's id and classes. A chart
+ * without a `width` is drawn at its placeholder's width (300–880), so its text stays near
+ * 12 px on a phone too. A placeholder whose description cannot be read says so in its
+ * place instead of vanishing.
  *
  * @param {ParentNode} [root]
  * @returns {number} how many charts were drawn
@@ -242,7 +243,9 @@ export function drawCharts(root = document) {
   let drawn = 0;
   for (const placeholder of root.querySelectorAll('[data-chart]')) {
     try {
-      const svg = chart(JSON.parse(placeholder.getAttribute('data-chart') ?? ''));
+      const spec = JSON.parse(placeholder.getAttribute('data-chart') ?? '');
+      if (spec.width === undefined && placeholder.clientWidth > 0) spec.width = Math.max(300, Math.min(880, placeholder.clientWidth));
+      const svg = chart(spec);
       if (placeholder.id) svg.id = placeholder.id;
       for (const name of placeholder.classList) svg.classList.add(name);
       placeholder.replaceWith(svg);
@@ -302,8 +305,8 @@ function empty() {
 }
 
 /**
- * [low, high] of the y axis, on multiples of its tick step: from 0 (or below, for negative
- * values), or fitted to the values.
+ * [low, high, step] of the y axis: ends on multiples of the tick step, from 0 (or below,
+ * for negative values) or fitted to the values.
  */
 function yRange(values, fromZero) {
   let lowest = Math.min(...values);
@@ -315,7 +318,7 @@ function yRange(values, fromZero) {
     [lowest, highest] = fromZero && lowest >= 0 ? [0, highest + 2 * margin] : [lowest - margin, highest + margin];
   }
   const step = tickStep(highest - lowest);
-  return [Math.floor(lowest / step + 1e-9) * step, Math.ceil(highest / step - 1e-9) * step];
+  return [Math.floor(lowest / step + 1e-9) * step, Math.ceil(highest / step - 1e-9) * step, step];
 }
 
 /** A round step (1, 2 or 5 times a power of ten) that cuts `range` into about four. */
