@@ -192,7 +192,10 @@ let package = Package(
         ),
         .testTarget(
             name: "lineupTests",
-            dependencies: ["lineup", "LineupCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "lineup", "LineupCore", "LineupAnalysis", "LineupEvaluation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
