@@ -192,7 +192,9 @@ class LineupServer:
         if demo:
             command.append("--demo")
         self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(command, cwd=REPOSITORY, env=environment, stdin=subprocess.DEVNULL,
+        # Run from its scratch directory, not the checkout: the pages and lineup.js must come from the
+        # binary itself wherever it is installed (the caller passes a copy outside the repository).
+        self.process = subprocess.Popen(command, cwd=self.directory, env=environment, stdin=subprocess.DEVNULL,
                                         stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.started = time.monotonic()
         self.ready_after = None
@@ -380,6 +382,7 @@ class Run:
         self.static = None
         self.example = None
         self.example_directory = None
+        self.installed = None
         self.browser = None
 
     # ---------------------------------------------------------------- plumbing
@@ -1017,13 +1020,17 @@ class Run:
         started = time.monotonic()
         try:
             # Both servers load while the SDK's unit tests run from the static server.
+            # An installed copy of the binary, outside the repository: nothing it serves may depend on
+            # files beside it or on the working directory.
+            self.installed = tempfile.mkdtemp(prefix="lineup-browser-installed-")
+            binary = shutil.copy(arguments.binary, os.path.join(self.installed, "lineup"))
             # The README's example page is served from another origin, which the demo server allows.
             self.example_directory = tempfile.mkdtemp(prefix="lineup-browser-example-")
             self.example = StaticFiles(self.example_directory)
-            self.demo = LineupServer(arguments.binary, "demo", demo=True, tokens=False,
+            self.demo = LineupServer(binary, "demo", demo=True, tokens=False,
                                      assets_from_checkout=arguments.assets_from_checkout,
                                      cors_origins=[self.example_origin])
-            self.tokens = LineupServer(arguments.binary, "tokens", demo=False, tokens=True,
+            self.tokens = LineupServer(binary, "tokens", demo=False, tokens=True,
                                        assets_from_checkout=arguments.assets_from_checkout)
             self.static = StaticFiles()
             try:
@@ -1067,8 +1074,9 @@ class Run:
                 if part is not None:
                     with contextlib.suppress(Exception):
                         part.close() if isinstance(part, Browser) else part.stop()
-            if self.example_directory:
-                shutil.rmtree(self.example_directory, ignore_errors=True)
+            for directory in (self.example_directory, self.installed):
+                if directory:
+                    shutil.rmtree(directory, ignore_errors=True)
         failed = [name for name, ok, _ in self.results if not ok]
         passed = len(self.results) - len(failed)
         took = time.monotonic() - started
