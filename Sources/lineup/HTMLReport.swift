@@ -75,7 +75,8 @@ struct HTMLReport {
     static func page(title: String, body: String, footer: String) -> String {
         """
         <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
         <style>
         body{font:15px/1.45 system-ui,-apple-system,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#1d2330}
         h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #dde;padding-bottom:.2em}
@@ -84,7 +85,7 @@ struct HTMLReport {
         .tile b{display:block;font-size:1.5em}.tile span{color:#667;font-size:.9em}
         .alarm{background:#fde8e8;border:2px solid #c0392b;border-radius:8px;padding:.8em 1em;font-weight:600;color:#8e1b10}
         .ok{background:#e8f6ec;border:1px solid #2e8b57;border-radius:8px;padding:.6em 1em}
-        table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .8em;border-bottom:1px solid #eef;text-align:right}
+        .table{overflow-x:auto}table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .8em;border-bottom:1px solid #eef;text-align:right}
         td:first-child,th:first-child{text-align:left}.chart,.lineup-chart{display:block;margin:1em 0}
         </style></head><body>
         \(body)
@@ -105,9 +106,11 @@ struct HTMLReport {
         "<div class=\"tiles\">" + tiles.map { "<div class=\"tile\"><b>\($0.1)</b><span>\(escape($0.0))</span></div>" }.joined() + "</div>\n"
     }
 
+    /// In a box that scrolls sideways, so a wide table on a phone scrolls instead of widening the page.
     static func table(header: [String], rows: [[String]]) -> String {
-        "<table><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
-            + rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n") + "</table>\n"
+        "<div class=\"table\"><table><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
+            + rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
+            + "</table></div>\n"
     }
 
     /// A chart placeholder: `data-chart` holds the chart's JSON, which the page's inline

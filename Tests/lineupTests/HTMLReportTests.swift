@@ -51,6 +51,9 @@ import Testing
         try Self.expectEmbedsTheChartModule(html)
         #expect(html.contains("<h1>Eval &lt;test&gt;</h1>"))
         #expect(html.contains("<td>2026-01-01</td>"), "the tables stay")
+        // On a phone a wide table scrolls in its box instead of widening the page.
+        #expect(html.contains(#"<meta name="viewport" content="width=device-width, initial-scale=1">"#))
+        #expect(html.components(separatedBy: "<table>").count == html.components(separatedBy: #"<div class="table"><table>"#).count)
 
         let charts = try Self.charts(in: html)
         #expect(charts.map { $0["kind"] as? String } == ["line", "bar", "bar"])
