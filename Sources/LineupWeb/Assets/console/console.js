@@ -443,11 +443,15 @@ async function loadBandit(surface) {
     byId('layouts-body').replaceChildren(notLoaded(`The bandit of ${surface}`));
     return;
   }
-  if (evaluation.status === 'fulfilled') layoutEvaluations.set(surface, evaluation.value.surfaces.find((entry) => entry.surface === surface));
+  if (evaluation.status === 'fulfilled') layoutEvaluations.set(surface, evaluation.value.surfaces.find((entry) => entry.surface === surface) ?? null);
   renderBandit(bandit.value, layoutEvaluations.get(surface));
 }
 
-/** The last GET /v1/eval/layouts figures per surface, shown again while a change reloads them. */
+/**
+ * The last GET /v1/eval/layouts figures per surface, shown again while a change reloads them:
+ * null when the surface has no logged decision, missing when they never loaded.
+ * @type {Map<string, any>}
+ */
 const layoutEvaluations = new Map();
 
 function setLayoutButtons(frozen) {
@@ -470,7 +474,8 @@ function renderBandit(state, evaluation) {
 
   const parts = [];
   if (surface) parts.push(layoutsTable(surface, armsEvaluated));
-  parts.push(h('p', { class: 'ui-hint' },
+  parts.push(...policyEstimates(state.surface, evaluation, surface?.layouts ?? []));
+  parts.push(h('h3', {}, 'Posteriors per segment'), h('p', { class: 'ui-hint' },
     `Prior Beta(${alpha}, ${beta}). A segment decides with its own posteriors from ${state.minimum_segment_evidence} settled decisions on` +
     (evaluation ? `; ${evaluation.decisions} decisions logged, ${evaluation.pending} still in their attribution window.` : '.')));
   state.segments.forEach((segment, index) => parts.push(segmentView(segment, alpha, beta, index === 0)));
@@ -488,6 +493,64 @@ function layoutsTable(surface, evaluated) {
         arm ? `${arm.decisions} (${arm.settled} settled)` : '—',
         arm ? `${percent(arm.reward_rate.rate)} [${percent(arm.reward_rate.lower)}, ${percent(arm.reward_rate.upper)}]` : '—'];
     }), (index) => ({ 'data-layout': surface.layouts[index].id })));
+}
+
+/**
+ * The off-policy estimates of GET /v1/eval/layouts for the surface: what always serving one
+ * layout, choosing uniformly, or choosing greedily would have earned on the logged traffic,
+ * as IPS and SNIPS with their 95% intervals (chart and table).
+ *
+ * @param {string} name the surface
+ * @param {any} evaluation its LayoutEvaluation; null without logged decisions, undefined when not loaded
+ * @param {Array<{id: string, name: string}>} layouts its layouts, for the arms' names
+ */
+function policyEstimates(name, evaluation, layouts) {
+  const heading = h('h3', { id: 'policy-estimates-title' }, 'What other policies would have earned');
+  if (evaluation === undefined) return [heading, notLoaded(`The off-policy estimates of ${name}`)];
+  const settled = evaluation ? evaluation.decisions - evaluation.pending : 0;
+  if (!evaluation || evaluation.policies.length === 0 || settled === 0) {
+    return [heading, h('p', { class: 'ui-status' }, !evaluation || evaluation.decisions === 0
+      ? `No layout decision logged on ${name} yet: there is nothing to estimate from.`
+      : `All ${evaluation.decisions} layout decisions on ${name} are still in their attribution window: there is nothing settled to estimate from yet.`)];
+  }
+  const names = new Map([...layouts.map((layout) => [layout.id, layout.name]), ...evaluation.arms.map((arm) => [arm.arm, arm.name])]);
+  // `always:<arm>`, `uniform`, `greedy`: the label, and a short name for the chart's margin.
+  const describe = (policy) => {
+    if (policy.startsWith('always:')) {
+      const arm = policy.slice('always:'.length);
+      return { label: `Always ${names.get(arm) ?? arm}`, short: arm };
+    }
+    if (policy === 'uniform') return { label: 'Uniform among the active layouts', short: 'uniform' };
+    if (policy === 'greedy') return { label: 'Greedy per segment (what Freeze serves)', short: 'greedy' };
+    return { label: policy, short: policy };
+  };
+  // Σw = 0 (no logged decision the policy would have made): the API answers 0 in [0, 1], i.e. nothing is known.
+  const known = (estimate) => estimate.effective_sample_size > 0;
+  const interval = (value, lower, upper) => `${percent(value)} [${percent(lower)}, ${percent(upper)}]`;
+  const rewards = evaluation.arms.reduce((sum, arm) => sum + arm.rewards, 0);
+  const rows = evaluation.policies.map(({ policy, estimate }) => ({ policy, estimate, ...describe(policy) }));
+  const chartRows = rows.filter((row) => known(row.estimate)).flatMap(({ short, estimate }) => [
+    { name: `${short} · IPS`, lower: estimate.ips_lower, value: estimate.ips, upper: estimate.ips_upper },
+    { name: `${short} · SNIPS`, lower: estimate.snips_lower, value: estimate.snips, upper: estimate.snips_upper },
+  ]);
+  return [
+    heading,
+    h('p', { class: 'ui-hint' }, 'The reward rate each policy would have earned on this surface’s settled decisions, estimated from the propensities logged with them, without serving it.'),
+    h('p', { class: 'ui-hint' },
+      `As served, the surface earned ${percent(rewards / settled)} (${rewards} rewards in ${settled} settled decisions). `
+      + 'Each bar is a 95% interval, the dot the estimate: IPS is unbiased but noisy, SNIPS (self-normalised) steadier; a small effective n makes an interval unreliable.'),
+    chartRows.length > 0
+      ? chartHost((width) => intervalChart(chartRows, { title: `Off-policy reward rate per policy, ${name} (IPS and SNIPS, 95%)`, format: 'percent', width }))
+      : null,
+    h('div', { class: 'table-scroll' }, table(`Off-policy estimates, ${name}`,
+      ['Policy', 'IPS (95%)', 'SNIPS (95%)', 'Effective n'],
+      rows.map(({ policy, estimate, label }) => [
+        h('span', { class: 'policy-name' }, label, ' ', h('code', {}, policy)),
+        known(estimate) ? interval(estimate.ips, estimate.ips_lower, estimate.ips_upper) : '—',
+        known(estimate) ? interval(estimate.snips, estimate.snips_lower, estimate.snips_upper) : '—',
+        known(estimate) ? `${Math.round(estimate.effective_sample_size)} of ${estimate.decisions}` : `none of ${estimate.decisions}`,
+      ]), (index) => ({ 'data-policy': rows[index].policy }), { stack: true })),
+  ];
 }
 
 /** One segment: a disclosure with the arms' posterior intervals (chart) and numbers (table). */
