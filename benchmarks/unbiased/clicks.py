@@ -176,8 +176,9 @@ def position_biases(booster, path):
 
 
 class Lineup:
-    def __init__(self, binary, workdir, test):
+    def __init__(self, binary, workdir, test, extra_flags=()):
         self.binary = binary
+        self.extra_flags = list(extra_flags)
         self.workdir = workdir
         self.options = compare.lineup_options(binary)
         if "--data" not in self.options:
@@ -186,22 +187,46 @@ class Lineup:
         make_data.write_libsvm(self.test_libsvm, test.X, test.y)
         self.checked = None
         self.last_command = None
+        self.last_unbiased_command = None
+        # `lineup train --unbiased` (issue 20) is run once the binary lists the option.
+        self.unbiased = "--unbiased" in self.options
 
-    def train(self, name, X, labels, groups):
-        """(seconds as Lineup reports them, process seconds, booster loaded into XGBoost)."""
+    def run(self, command):
+        """(process seconds, reported seconds, trees), as compare.train_lineup measures them."""
+        started = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        if result.returncode != 0:
+            sys.exit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+        lines = [line for line in (result.stdout + "\n" + result.stderr).splitlines() if compare.DONE_LINE.search(line)]
+        if not lines:
+            sys.exit(f"no `train: N trees in X s` line from {' '.join(command)}:\n{result.stdout}{result.stderr}")
+        found = compare.DONE_LINE.search(lines[-1])
+        return seconds, float(found.group(2)), int(found.group(1))
+
+    def train(self, name, X, labels, groups, unbiased=False):
+        """(seconds as Lineup reports them, process seconds, booster loaded into XGBoost). With
+        unbiased, the files written by the biased call of the same name are reused."""
         import xgboost as xgb
 
         data = self.workdir / f"{name}.libsvm"
         group_file = self.workdir / f"{name}.group"
-        make_data.write_libsvm(data, X, labels)
-        make_data.write_groups(group_file, groups)
+        if not unbiased:
+            make_data.write_libsvm(data, X, labels)
+            make_data.write_groups(group_file, groups)
         dataset = SimpleNamespace(train=SimpleNamespace(libsvm=data, group_file=group_file), features=X.shape[1],
                                   objective="rank:ndcg", rounds=ROUNDS)
-        model = self.workdir / f"{name}.json"
-        process, reported, trees, command = compare.train_lineup(self.binary, self.options, dataset, model)
+        model = self.workdir / f"{name}{'-unbiased' if unbiased else ''}.json"
+        command = compare.lineup_command(self.binary, self.options, dataset, model)
+        command[-2:-2] = self.extra_flags + (["--unbiased"] if unbiased else [])
+        process, reported, trees = self.run(command)
         if trees != ROUNDS:
             sys.exit(f"{name}: Lineup trained {trees} trees, expected {ROUNDS}")
-        self.last_command = command
+        if unbiased:
+            self.last_unbiased_command = command
+        else:
+            self.last_command = command
+        self.last_model = model
         booster = xgb.Booster(model_file=str(model))
         booster.set_param({"nthread": peers.THREADS})
         if self.checked is None:  # once: XGBoost's reading of the model predicts what Lineup predicts
@@ -266,6 +291,9 @@ def main():
                         help="click sessions per query (default %(default)s, as XGBoost's demo): each session shows "
                              "the query's list again and is a query group of its own")
     parser.add_argument("--no-lineup", action="store_true", help="peers only")
+    parser.add_argument("--lineup-flags", default="",
+                        help="extra `lineup train` options for both Lineup runs, e.g. the pair method once it has one "
+                             "(quoted, split on spaces)")
     parser.add_argument("--json", type=Path, help="also write the JSON line here")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
@@ -311,7 +339,7 @@ def main():
         lineup_note = (f"not run: no binary at {args.binary} (build it with `swift build -c release --product lineup "
                        f"--scratch-path /work/build-release`)")
     else:
-        lineup = Lineup(args.binary, workdir, TEST)
+        lineup = Lineup(args.binary, workdir, TEST, args.lineup_flags.split())
     if lineup_note:
         log(f"Lineup {lineup_note}")
 
@@ -356,6 +384,11 @@ def main():
         if lineup:
             reported, process, booster = lineup.train(f"clicks-{seed}", X_log, clicks, g_log)
             record("Lineup (biased)", xgb_quality(booster), reported, {"process_seconds": process})
+            if lineup.unbiased:
+                reported, process, booster = lineup.train(f"clicks-{seed}", X_log, clicks, g_log, unbiased=True)
+                objective = json.loads(lineup.last_model.read_text()).get("learner", {}).get("objective", {})
+                record("Lineup unbiased", xgb_quality(booster), reported,
+                       {"process_seconds": process, "ti+": objective.get("ti+"), "tj-": objective.get("tj-")})
     elapsed = time.perf_counter() - started_all
     tmp.cleanup()
 
@@ -402,12 +435,16 @@ def main():
                         "process_seconds": [e["process_seconds"] for e in entry["extra"]] or None})
     if not lineup:
         print(f"| **Lineup (biased)** | clicks | {lineup_note} | | | | |")
-    print("| **Lineup unbiased** | clicks | comes with the implementation (issue 20) | | | | |")
+    if not (lineup and lineup.unbiased):
+        print("| **Lineup unbiased** | clicks | comes with the implementation (issue 20): "
+              "run once `lineup train --help` lists --unbiased | | | | |")
     print()
     paired = {}
     pairs = [("XGBoost: unbiased − biased", "XGBoost lambdarank_unbiased", "XGBoost rank:ndcg (biased)"),
              ("LightGBM: + position − biased", "LightGBM lambdarank + position", "LightGBM lambdarank (biased)"),
-             ("Lineup (biased) − XGBoost biased", "Lineup (biased)", "XGBoost rank:ndcg (biased)")]
+             ("Lineup (biased) − XGBoost biased", "Lineup (biased)", "XGBoost rank:ndcg (biased)"),
+             ("Lineup: unbiased − biased", "Lineup unbiased", "Lineup (biased)"),
+             ("Lineup unbiased − XGBoost unbiased", "Lineup unbiased", "XGBoost lambdarank_unbiased")]
     print("Paired by click seed (same clicks), NDCG@10 (sklearn) differences:")
     print()
     print("| difference | mean | sd | min–max | seeds > 0 |")
@@ -421,7 +458,8 @@ def main():
         sd = f"{st['sd']:.4f}" if len(d) > 1 else "—"
         print(f"| {label} | {st['mean']:+.4f} | {sd} | {st['min']:+.4f}–{st['max']:+.4f} | "
               f"{sum(x > 0 for x in d)}/{len(d)} |")
-    print("| Lineup: unbiased − biased | comes with the implementation | | | |")
+    if "Lineup unbiased" not in results:
+        print("| Lineup: unbiased − biased | comes with the implementation | | | |")
     print()
     positions_n = len(biases[0]["ti+"])
     t_plus = np.mean([b["ti+"] for b in biases], axis=0)
@@ -437,12 +475,28 @@ def main():
         tm = [b["tj-"][p] for b in biases]
         print(f"| {p} | {t_plus[p]:.3f} ({min(tp):.3f}–{max(tp):.3f}) | {t_minus[p]:.3f} ({min(tm):.3f}–{max(tm):.3f}) "
               f"| {truth[p]:.3f} |")
+    lineup_biases = [e for e in results.get("Lineup unbiased", {}).get("extra", []) if e.get("ti+")]
+    if lineup_biases:
+        print()
+        print(f"Lineup unbiased's estimates, its model JSON learner.objective[\"ti+\"] / [\"tj-\"], mean over "
+              f"{len(lineup_biases)} seeds:")
+        print()
+        print("| position | ti+ | tj- |")
+        print("|---:|---:|---:|")
+        for p in range(min(len(e["ti+"]) for e in lineup_biases)):
+            print(f"| {p} | {statistics.fmean(e['ti+'][p] for e in lineup_biases):.3f} | "
+                  f"{statistics.fmean(e['tj-'][p] for e in lineup_biases):.3f} |")
+    elif lineup and lineup.unbiased:
+        print()
+        print("Lineup unbiased's model JSON has no learner.objective[\"ti+\"] / [\"tj-\"] (XGBoost writes them there)")
     if lineup:
         print()
-        print("Lineup command (last seed; files in a temporary directory):")
+        print("Lineup command(s) (last seed; files in a temporary directory):")
         print()
         print("```sh")
         print(" ".join(str(c) for c in lineup.last_command))
+        if lineup.last_unbiased_command:
+            print(" ".join(str(c) for c in lineup.last_unbiased_command))
         print("```")
     record_json = {"benchmark": "unbiased-clicks", "environment": env, "seeds": args.seeds,
                    "click_seeds": [c["seed"] for c in click_stats], "clicks": click_stats,
@@ -452,11 +506,16 @@ def main():
                    "eta": peers.LEARNING_RATE, "systems": summary,
                    "position_bias": {"where": "learner.objective['ti+'], learner.objective['tj-']",
                                      "mean_ti+": t_plus.tolist(), "mean_tj-": t_minus.tolist(),
-                                     "per_seed": biases, "examination_ratio": truth.tolist()},
+                                     "per_seed": biases, "examination_ratio": truth.tolist(),
+                                     "lineup_per_seed": lineup_biases},
                    "lineup": {"binary": str(args.binary), "ran": bool(lineup), "note": lineup_note,
+                              "unbiased_ran": bool(lineup and lineup.unbiased), "extra_flags": args.lineup_flags,
+                              "unbiased_command": ([str(c) for c in lineup.last_unbiased_command]
+                                                   if lineup and lineup.last_unbiased_command else None),
                               "command": [str(c) for c in lineup.last_command] if lineup else None,
                               "max_abs_difference_in_xgboost": lineup.checked if lineup else None},
-                   "lineup_unbiased": "comes with the implementation", "seconds": elapsed,
+                   "lineup_unbiased": ("run" if lineup and lineup.unbiased else "comes with the implementation"),
+                   "seconds": elapsed,
                    "load_average": load_average(), "repository": compare.git_head()}
     line = json.dumps(record_json, separators=(",", ":"))
     print()
