@@ -1,5 +1,6 @@
 import Foundation
 import LineupModels
+import LineupRanking
 import LineupTraining
 
 extension ModelCard {
@@ -19,11 +20,15 @@ extension ModelCard {
             importances: result.importances.filter { $0.splits > 0 }.sorted { $0.totalGain > $1.totalGain }.map {
                 Importance(feature: features[$0.feature], totalGain: $0.totalGain, splits: $0.splits)
             })
+        if configuration.objective == .rankNDCG {
+            pairMethod = configuration.lambdaRank.pairMethod.rawValue
+            positionBias = result.forest.lambdaRank?.positionBias.map { PositionBias(plus: $0.plus, minus: $0.minus) }
+        }
     }
 
     /// The trainer's settings under XGBoost's names.
     static func parameters(of configuration: Trainer.Configuration) -> [String: Double] {
-        [
+        var parameters = [
             "num_boost_round": Double(configuration.rounds), "max_depth": Double(configuration.maxDepth),
             "max_leaves": Double(configuration.maxLeaves), "eta": Double(configuration.learningRate),
             "lambda": configuration.lambda, "gamma": configuration.gamma, "min_child_weight": configuration.minChildWeight,
@@ -31,6 +36,15 @@ extension ModelCard {
             "colsample_bytree": configuration.columnSample, "early_stopping_rounds": Double(configuration.earlyStoppingRounds),
             "ndcg_cutoff": Double(configuration.cutoff), "seed": Double(configuration.seed),
         ]
+        if configuration.objective == .rankNDCG {
+            let ranking = configuration.lambdaRank
+            parameters["lambdarank_num_pair_per_sample"] = Double(ranking.effectivePairsPerSample)
+            parameters["lambdarank_unbiased"] = ranking.unbiased ? 1 : 0
+            parameters["lambdarank_bias_norm"] = ranking.biasNorm
+            parameters["lambdarank_score_normalization"] = ranking.scoreNormalization ? 1 : 0
+            parameters["lambdarank_normalization"] = ranking.normalization ? 1 : 0
+        }
+        return parameters
     }
 }
 

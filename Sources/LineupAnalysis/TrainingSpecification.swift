@@ -23,6 +23,9 @@ public struct TrainingSpecification: Sendable {
         trainer.rounds = 200
         trainer.earlyStoppingRounds = 20
         trainer.cutoff = 5
+        // The log keeps each response's widgets in the order they were shown, and users look
+        // at the top: learn from it corrected for position.
+        trainer.lambdaRank.unbiased = true
     }
 
     /// Refuses what no run could use, naming the field, before any data is read.

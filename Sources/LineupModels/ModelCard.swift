@@ -21,6 +21,23 @@ public struct ModelCard: Sendable, Codable, Equatable {
     public var comparison: Comparison?
     /// Filled by `lineup demo-loop`: the simulated days served with and without this model.
     public var loop: LoopReport?
+    /// LambdaMART's pair method (`topk` or `mean`) for a ranking model.
+    public var pairMethod: String?
+    /// For a model that corrected for position bias, the examination it estimated by position.
+    public var positionBias: PositionBias?
+
+    /// Unbiased LambdaMART's estimates after the last round (XGBoost's `ti+` and `tj-`):
+    /// how much less a pair counts when its better row was shown at position i (`plus`) or
+    /// its worse row at position j (`minus`), relative to position 0 (1 there).
+    public struct PositionBias: Sendable, Codable, Equatable {
+        public var plus: [Double]
+        public var minus: [Double]
+
+        public init(plus: [Double], minus: [Double]) {
+            self.plus = plus
+            self.minus = minus
+        }
+    }
 
     public struct DataWindow: Sendable, Codable, Equatable {
         public var source: String

@@ -46,7 +46,7 @@ extension Forest {
         let names = learner.featureNames ?? []
         try self.init(
             objective: objective, featureCount: featureCount, featureNames: names.isEmpty ? nil : names,
-            baseScore: baseScore, trees: trees)
+            baseScore: baseScore, trees: trees, lambdaRank: learner.objective.lambdaRank)
     }
 
     /// Reads a model file.
@@ -99,6 +99,36 @@ private struct XGBoostFile: Decodable {
 
     struct ObjectiveName: Decodable {
         var name: String
+        var lambdarankParam: [String: String]?
+        var tiPlus: [Double]?
+        var tjMinus: [Double]?
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case lambdarankParam = "lambdarank_param"
+            case tiPlus = "ti+"
+            case tjMinus = "tj-"
+        }
+
+        /// The ranking settings XGBoost recorded; values it does not write read as its defaults.
+        var lambdaRank: LambdaRankParameters? {
+            guard let fields = lambdarankParam else { return nil }
+            var parameters = LambdaRankParameters()
+            if let method = fields["lambdarank_pair_method"].flatMap(LambdaRankParameters.PairMethod.init) {
+                parameters.pairMethod = method
+            }
+            if let pairs = fields["lambdarank_num_pair_per_sample"].flatMap(Int.init), pairs < Int(UInt32.max) {
+                parameters.pairsPerSample = pairs
+            }
+            parameters.normalization = fields["lambdarank_normalization"] != "0"
+            parameters.scoreNormalization = fields["lambdarank_score_normalization"] != "0"
+            parameters.unbiased = fields["lambdarank_unbiased"] == "1"
+            if let norm = fields["lambdarank_bias_norm"].flatMap(Double.init) { parameters.biasNorm = norm }
+            if parameters.unbiased, let plus = tiPlus, let minus = tjMinus {
+                parameters.positionBias = .init(plus: plus, minus: minus)
+            }
+            return parameters
+        }
     }
 
     struct ModelParameters: Decodable {

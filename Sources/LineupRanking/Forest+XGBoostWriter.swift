@@ -7,8 +7,9 @@ extension Forest {
     ///
     /// Fields XGBoost keeps and Lineup does not are filled the way XGBoost reads them: an
     /// inner node's `base_weights` is its cover-weighted mean value (what TreeSHAP uses),
-    /// `loss_changes` are the split gains when the tree carries them, else 0, and the
-    /// objective's parameters are XGBoost's defaults.
+    /// `loss_changes` are the split gains when the tree carries them, else 0, and a ranking
+    /// objective's parameters are how it was trained (XGBoost's defaults when unknown), with
+    /// the position bias where XGBoost keeps it (`ti+`, `tj-`) when it learned from clicks.
     public func xgboostJSON() -> Data {
         var trees: [String] = []
         trees.reserveCapacity(self.trees.count)
@@ -17,7 +18,7 @@ extension Forest {
         }
         let names = (featureNames ?? []).map(Self.quoted).joined(separator: ",")
         let objectiveParameters = objective.isRanking
-            ? #""lambdarank_param":{"lambdarank_bias_norm":"1","lambdarank_normalization":"1","lambdarank_num_pair_per_sample":"4294967295","lambdarank_pair_method":"topk","lambdarank_score_normalization":"1","lambdarank_unbiased":"0","ndcg_exp_gain":"1"}"#
+            ? Self.json(lambdaRank ?? LambdaRankParameters())
             : #""reg_loss_param":{"scale_pos_weight":"1"}"#
         let text = """
             {"learner":{"attributes":{},"feature_names":[\(names)],"feature_types":[],\
@@ -32,6 +33,29 @@ extension Forest {
             "version":[3,2,0]}
             """
         return Data(text.utf8)
+    }
+
+    /// `lambdarank_param` as XGBoost writes it (every value a string; an unset pair count is
+    /// UInt32.max), and `ti+` / `tj-` after it for an unbiased model.
+    private static func json(_ parameters: LambdaRankParameters) -> String {
+        func flag(_ value: Bool) -> String { value ? "1" : "0" }
+        let pairs = parameters.pairsPerSample.map(String.init) ?? String(UInt32.max)
+        var text = #""lambdarank_param":{"lambdarank_bias_norm":"\#(shortest(parameters.biasNorm))","#
+            + #""lambdarank_normalization":"\#(flag(parameters.normalization))","#
+            + #""lambdarank_num_pair_per_sample":"\#(pairs)","lambdarank_pair_method":"\#(parameters.pairMethod.rawValue)","#
+            + #""lambdarank_score_normalization":"\#(flag(parameters.scoreNormalization))","#
+            + #""lambdarank_unbiased":"\#(flag(parameters.unbiased))","ndcg_exp_gain":"1"}"#
+        if parameters.unbiased {
+            let bias = parameters.positionBias ?? .init(plus: [], minus: [])
+            func list(_ values: [Double]) -> String { "[" + values.map { number(Float($0)) }.joined(separator: ",") + "]" }
+            text += #","ti+":\#(list(bias.plus)),"tj-":\#(list(bias.minus))"#
+        }
+        return text
+    }
+
+    /// A Double as XGBoost's parameter strings have it: "1" rather than "1.0".
+    private static func shortest(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     private static func json(_ tree: Tree, id: Int, means: [Float], featureCount: Int) -> String {

@@ -12,6 +12,8 @@ public struct Forest: Sendable {
     /// `base_score` as XGBoost stores it (a probability for logistic objectives).
     public let baseScore: Float
     public let trees: [Tree]
+    /// A ranking model's LambdaMART settings and position bias, when its file carries them.
+    public let lambdaRank: LambdaRankParameters?
     /// The starting margin every row gets before the trees.
     public let baseMargin: Float
     private let packed: PackedTrees?
@@ -22,7 +24,8 @@ public struct Forest: Sendable {
     let maxDepth: Int
 
     public init(
-        objective: Objective, featureCount: Int, featureNames: [String]? = nil, baseScore: Float, trees: [Tree]
+        objective: Objective, featureCount: Int, featureNames: [String]? = nil, baseScore: Float, trees: [Tree],
+        lambdaRank: LambdaRankParameters? = nil
     ) throws(RankingError) {
         guard featureCount >= 0 else { throw .malformedModel("a negative number of features") }
         if let featureNames, featureNames.count != featureCount {
@@ -37,6 +40,7 @@ public struct Forest: Sendable {
         self.featureNames = featureNames
         self.baseScore = baseScore
         self.trees = trees
+        self.lambdaRank = objective.isRanking ? lambdaRank : nil
         baseMargin = objective.margin(fromBaseScore: baseScore)
         packed = PackedTrees(trees, featureCount: featureCount)
         meanValues = trees.map { $0.meanValues() }

@@ -37,6 +37,8 @@ public struct Trainer: Sendable {
         public var earlyStoppingRounds = 0
         /// K of the NDCG@K that ranking reports and early stopping watches.
         public var cutoff = 10
+        /// How `rank:ndcg` forms its pairs, and whether it corrects for position bias.
+        public var lambdaRank = LambdaRankParameters()
         public var seed: UInt64 = 0
         /// Use every core (the model is the same either way).
         public var parallel = true
@@ -65,6 +67,7 @@ public struct Trainer: Sendable {
             }
             guard earlyStoppingRounds >= 0 else { throw .invalidParameter(name: "early_stopping_rounds", reason: "must not be negative") }
             guard (1...1000).contains(cutoff) else { throw .invalidParameter(name: "ndcg_at", reason: "must be 1...1000") }
+            if let (name, reason) = lambdaRank.problem() { throw .invalidParameter(name: name, reason: reason) }
         }
     }
 
@@ -127,12 +130,23 @@ public struct Trainer: Sendable {
         var random = SeededGenerator(seed: configuration.seed)
         let featureCount = data.featureCount
         let sampledFeatures = max(1, Int((configuration.columnSample * Double(featureCount)).rounded(.down)))
+        var lambdaRank =
+            objective == .rankNDCG
+            ? LambdaRank(
+                parameters: configuration.lambdaRank, labels: data.labels, groups: data.groups ?? [count],
+                cutoff: configuration.cutoff, seed: configuration.seed, parallel: configuration.parallel)
+            : nil
         var grown: [GrownTree] = []
         var rounds: [TrainingRound] = []
         var best: (round: Int, score: Double)?
         for round in 1...configuration.rounds {
-            let trainMetric = objectiveGradients(
-                data, margins: margins, gradients: &gradients, hessians: &hessians)
+            let trainMetric =
+                if lambdaRank != nil {
+                    lambdaRank!.gradients(
+                        margins: margins, labels: data.labels, round: round - 1, gradients: &gradients, hessians: &hessians)
+                } else {
+                    objectiveGradients(data, margins: margins, gradients: &gradients, hessians: &hessians)
+                }
             var rows: [Int32]
             if configuration.subsample < 1 {
                 rows = []
@@ -180,11 +194,13 @@ public struct Trainer: Sendable {
                 importances[Int(tree.feature[node])].splits += 1
             }
         }
+        var ranking = configuration.lambdaRank
+        ranking.positionBias = lambdaRank?.bias
         let forest: Forest
         do {
             forest = try Forest(
                 objective: objective, featureCount: featureCount, featureNames: data.featureNames, baseScore: baseScore,
-                trees: Array(kept))
+                trees: Array(kept), lambdaRank: objective == .rankNDCG ? ranking : nil)
         } catch {
             throw .invalidData("the trained trees do not form a model: \(error)")
         }
@@ -218,16 +234,13 @@ public struct Trainer: Sendable {
         }
     }
 
-    /// Fills gradients and hessians for the current margins; returns the training metric.
+    /// Fills gradients and hessians for the current margins of a pointwise objective (ranking
+    /// has `LambdaRank`); returns the training metric.
     private func objectiveGradients(
         _ data: TrainingData, margins: [Float], gradients: inout [Float], hessians: inout [Float]
     ) -> Double {
         let count = data.count
         switch configuration.objective {
-        case .rankNDCG:
-            return LambdaRank.gradients(
-                margins: margins, labels: data.labels, groups: data.groups ?? [count], cutoff: configuration.cutoff,
-                parallel: configuration.parallel, gradients: &gradients, hessians: &hessians)
         case .binaryLogistic:
             // Chunks across the cores; their losses are added in chunk order.
             let chunkRows = 16_384

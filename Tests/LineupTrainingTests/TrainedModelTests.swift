@@ -43,7 +43,7 @@ import Testing
             case "subsample": configuration.subsample = value
             case "colsample-bytree": configuration.columnSample = value
             case "max-bin": configuration.maxBins = Int(value)
-            case "seed": configuration.seed = UInt64(value)
+            case "sampling-seed": configuration.seed = UInt64(value)
             case "lambda": configuration.lambda = value
             case "gamma": configuration.gamma = value
             case "min-child-weight": configuration.minChildWeight = value

@@ -60,12 +60,11 @@ import Testing
         #expect(forest.trees.allSatisfy { $0.depth <= 4 })
     }
 
-    /// LambdaMART on groups whose relevance follows the first feature: the groups' NDCG in
-    /// the model's order climbs from where the unordered start leaves it.
-    @Test func lambdaMARTLearnsTheOrderWithinGroups() throws {
-        var rng = SeededGenerator(seed: 13)
+    /// Groups of 5 to 15 rows whose grade (0–3) follows the first of two features.
+    static func rankingRows(groups count: Int, seed: UInt64) -> (rows: [Float], labels: [Float], groups: [Int]) {
+        var rng = SeededGenerator(seed: seed)
         var rows: [Float] = [], labels: [Float] = [], groups: [Int] = []
-        for _ in 0..<200 {
+        for _ in 0..<count {
             let size = Int.random(in: 5...15, using: &rng)
             groups.append(size)
             for _ in 0..<size {
@@ -74,6 +73,13 @@ import Testing
                 labels.append(Float(Int(relevance * 4)))
             }
         }
+        return (rows, labels, groups)
+    }
+
+    /// LambdaMART on groups whose relevance follows the first feature: the groups' NDCG in
+    /// the model's order climbs from where the unordered start leaves it.
+    @Test func lambdaMARTLearnsTheOrderWithinGroups() throws {
+        let (rows, labels, groups) = Self.rankingRows(groups: 200, seed: 13)
         var configuration = Trainer.Configuration()
         configuration.objective = .rankNDCG
         configuration.rounds = 20

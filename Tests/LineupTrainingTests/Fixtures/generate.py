@@ -34,7 +34,7 @@ CASES = [
         "rows": 3000,
         "features": 6,
         "params": {"rounds": 25, "max-depth": 5, "learning-rate": 0.3, "subsample": 0.8,
-                   "colsample-bytree": 0.7, "max-bin": 32, "seed": 11, "lambda": 2, "gamma": 0.1},
+                   "colsample-bytree": 0.7, "max-bin": 32, "sampling-seed": 11, "lambda": 2, "gamma": 0.1},
     },
     {
         "name": "rank_leaves",
@@ -42,7 +42,7 @@ CASES = [
         "rows": 3000,
         "features": 5,
         "params": {"rounds": 20, "max-depth": 6, "max-leaves": 12, "learning-rate": 0.2,
-                   "min-child-weight": 0.1, "seed": 3},
+                   "min-child-weight": 0.1, "sampling-seed": 3},
     },
 ]
 
