@@ -145,6 +145,10 @@ struct APIHandler: APIProtocol {
             if let value = body.earlyStoppingRounds { trainer.earlyStoppingRounds = value }
             if let value = body.ndcgAt { trainer.cutoff = value }
             if let value = body.seed { trainer.seed = UInt64(value) }
+            if let value = body.pairMethod { trainer.lambdaRank.pairMethod = value == .mean ? .mean : .topK }
+            if let value = body.pairsPerSample { trainer.lambdaRank.pairsPerSample = value }
+            if let value = body.unbiased { trainer.lambdaRank.unbiased = value }
+            if let value = body.biasNorm { trainer.lambdaRank.biasNorm = value }
             specification.trainer = trainer
         }
         return .accepted(.init(body: .json(try APIMapping.job(try await training.start(specification, activateIfBetter: activate)))))

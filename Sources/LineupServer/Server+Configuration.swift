@@ -33,10 +33,13 @@ extension Server {
         public struct Retraining: Sendable, Equatable {
             public var interval: Duration
             public var window: TimeInterval
+            /// Correct for position bias (unbiased LambdaMART); on, as for any training from the log.
+            public var unbiased: Bool
 
-            public init(interval: Duration, window: TimeInterval) {
+            public init(interval: Duration, window: TimeInterval, unbiased: Bool = true) {
                 self.interval = interval
                 self.window = window
+                self.unbiased = unbiased
             }
         }
 

@@ -80,7 +80,9 @@ public struct Server: Sendable {
         if let retraining = configuration.retraining {
             services.append(
                 PeriodicService("retraining schedule", every: retraining.interval) { [training] in
-                    await training.retrain(window: retraining.window, base: TrainingSpecification())
+                    var base = TrainingSpecification()
+                    base.trainer.lambdaRank.unbiased = retraining.unbiased
+                    await training.retrain(window: retraining.window, base: base)
                 })
         }
         return services

@@ -67,6 +67,9 @@ struct Settings: Sendable, Equatable {
     var retrainIntervalMinutes = 0.0
     /// Days of the log, up to now, each scheduled retraining learns from.
     var retrainWindowDays = 28.0
+    /// Scheduled retraining corrects for position bias (unbiased LambdaMART), as training
+    /// from the log does by default.
+    var retrainUnbiased = true
     /// Request context keys whose values make a layout bandit segment (`role` falls back
     /// to the user's profile).
     var layoutSegmentKeys = ["device", "role"]
@@ -117,6 +120,7 @@ struct Settings: Sendable, Equatable {
         ("label_min_dwell_seconds", "LINEUP_LABEL_MIN_DWELL_SECONDS"),
         ("retrain_interval_minutes", "LINEUP_RETRAIN_INTERVAL_MINUTES"),
         ("retrain_window_days", "LINEUP_RETRAIN_WINDOW_DAYS"),
+        ("retrain_unbiased", "LINEUP_RETRAIN_UNBIASED"),
         ("layout_segment_keys", "LINEUP_LAYOUT_SEGMENT_KEYS"),
         ("layout_reward_events", "LINEUP_LAYOUT_REWARD_EVENTS"),
         ("layout_reward_window_minutes", "LINEUP_LAYOUT_REWARD_WINDOW_MINUTES"),
@@ -174,6 +178,13 @@ struct Settings: Sendable, Equatable {
                 throw fail("must be an integer in \(range.lowerBound)...\(range.upperBound)")
             }
             return number
+        }
+        func flag() throws -> Bool {
+            switch try string().lowercased() {
+            case "true", "1", "yes", "on": return true
+            case "false", "0", "no", "off": return false
+            default: throw fail("must be true or false")
+            }
         }
         func list() throws -> [String] {
             if case .array(let values) = value {
@@ -350,12 +361,8 @@ struct Settings: Sendable, Equatable {
                 }
             }
             corsOrigins = origins
-        case "demo_ui":
-            switch try string().lowercased() {
-            case "true", "1", "yes", "on": demoUI = true
-            case "false", "0", "no", "off": demoUI = false
-            default: throw fail("must be true or false")
-            }
+        case "demo_ui": demoUI = try flag()
+        case "retrain_unbiased": retrainUnbiased = try flag()
         case "web_assets_directory":
             let directory = try string()
             var isDirectory: ObjCBool = false
@@ -372,7 +379,9 @@ struct Settings: Sendable, Equatable {
         var configuration = Server.Configuration(
             host: host, port: port, clientTokens: clientTokens, adminTokens: adminTokens, maxBodyBytes: maxBodyBytes,
             retraining: retrainIntervalMinutes > 0
-                ? .init(interval: .seconds(retrainIntervalMinutes * 60), window: retrainWindowDays * 86_400) : nil)
+                ? .init(
+                    interval: .seconds(retrainIntervalMinutes * 60), window: retrainWindowDays * 86_400,
+                    unbiased: retrainUnbiased) : nil)
         configuration.corsOrigins = corsOrigins
         configuration.demoUI = demoUI
         configuration.webAssetsDirectory = webAssetsDirectory

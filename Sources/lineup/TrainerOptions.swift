@@ -45,6 +45,25 @@ struct TrainerOptions: ParsableArguments {
     @Option(help: "K of the NDCG@K that ranking reports and early stopping watches.")
     var ndcgAt: Int?
 
+    @Option(help: "How LambdaMART pairs rows: topk (each of the top N with every row below) or mean (N random pairs per row) (lambdarank_pair_method).")
+    var pairMethod: String?
+
+    @Option(help: "N of --pair-method: 32 for topk, 1 for mean when left out (lambdarank_num_pair_per_sample).")
+    var pairsPerSample: Int?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Correct LambdaMART for position bias, estimating examination by position (lambdarank_unbiased). Rows of a group must be in shown order. Default: on from the log, off from files.")
+    var unbiased: Bool?
+
+    @Option(help: "p of the bias estimates' Lp regularisation, exponent 1/(1+p) (lambdarank_bias_norm).")
+    var biasNorm: Double?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Divide a pair's ΔNDCG by its score distance + 0.01 (lambdarank_score_normalization, default on).")
+    var scoreNormalization: Bool?
+
     /// Not `--seed`: the demo commands that train also take the world's `--seed`.
     @Option(help: "Seed of row and column sampling (XGBoost's seed).")
     var samplingSeed: UInt64?
@@ -62,9 +81,13 @@ struct TrainerOptions: ParsableArguments {
             ("--min-child-weight", minChildWeight.map { "\($0)" }), ("--max-bin", maxBin.map(String.init)),
             ("--subsample", subsample.map { "\($0)" }), ("--colsample-bytree", colsampleBytree.map { "\($0)" }),
             ("--early-stopping-rounds", earlyStoppingRounds.map(String.init)), ("--ndcg-at", ndcgAt.map(String.init)),
-            ("--sampling-seed", samplingSeed.map(String.init)),
+            ("--sampling-seed", samplingSeed.map(String.init)), ("--pair-method", pairMethod),
+            ("--pairs-per-sample", pairsPerSample.map(String.init)), ("--bias-norm", biasNorm.map { "\($0)" }),
         ]
-        return given.flatMap { flag, value in value.map { [flag, $0] } ?? [] } + (singleThread ? ["--single-thread"] : [])
+        let flags = [("unbiased", unbiased), ("score-normalization", scoreNormalization)].compactMap { name, value in
+            value.map { $0 ? "--\(name)" : "--no-\(name)" }
+        }
+        return given.flatMap { flag, value in value.map { [flag, $0] } ?? [] } + flags + (singleThread ? ["--single-thread"] : [])
     }
 
     /// `base` with every given flag applied.
@@ -91,6 +114,16 @@ struct TrainerOptions: ParsableArguments {
         if let earlyStoppingRounds { configuration.earlyStoppingRounds = earlyStoppingRounds }
         if let ndcgAt { configuration.cutoff = ndcgAt }
         if let samplingSeed { configuration.seed = samplingSeed }
+        if let pairMethod {
+            guard let method = LambdaRankParameters.PairMethod(rawValue: pairMethod) else {
+                throw ValidationError("--pair-method \(pairMethod) is unknown (topk, mean)")
+            }
+            configuration.lambdaRank.pairMethod = method
+        }
+        if let pairsPerSample { configuration.lambdaRank.pairsPerSample = pairsPerSample }
+        if let unbiased { configuration.lambdaRank.unbiased = unbiased }
+        if let biasNorm { configuration.lambdaRank.biasNorm = biasNorm }
+        if let scoreNormalization { configuration.lambdaRank.scoreNormalization = scoreNormalization }
         configuration.parallel = !singleThread
         return configuration
     }
