@@ -155,8 +155,9 @@ extension HTMLReport {
     /// A chart as `ui/charts.js` reads it from `data-chart` (its `chart(spec)`): the kind,
     /// the data, and the options the report sets.
     enum Chart: Encodable, Equatable {
-        /// Lines over shared x labels (those of the first series), the y axis from 0.
-        case line(title: String, series: [Series])
+        /// Lines over shared x labels (those of the first series), the y axis from 0 unless
+        /// `fromZero` is false (fitted to the data: a metric moving in its third decimal).
+        case line(title: String, series: [Series], fromZero: Bool = true)
         /// Vertical bars from 0, the value above each; `caption` is drawn at the top left.
         case bar(title: String, bars: [Point], format: Format, caption: String? = nil)
         /// The interval as a bar and the estimate as a dot, a row each; `zero` marks 0.
@@ -211,16 +212,17 @@ extension HTMLReport {
         }
 
         enum Key: String, CodingKey {
-            case kind, title, series, bars, rows, format, caption, zero, name, lower, value, upper
+            case kind, title, series, fromZero, bars, rows, format, caption, zero, name, lower, value, upper
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
             switch self {
-            case .line(let title, let series):
+            case .line(let title, let series, let fromZero):
                 try container.encode("line", forKey: .kind)
                 try container.encode(title, forKey: .title)
                 try container.encode(series, forKey: .series)
+                if !fromZero { try container.encode(false, forKey: .fromZero) }
             case .bar(let title, let bars, let format, let caption):
                 try container.encode("bar", forKey: .kind)
                 try container.encode(title, forKey: .title)

@@ -37,9 +37,15 @@ with `browser: N checks passed` and exits 1 when any check failed.
     Content-Security-Policy violation on /demo and /console during checks 2-7 and 10.
 10. phone width: at 390x844 the demo's cards stand in one column and nothing overflows
     horizontally.
+11. console examination: the demo server's models directory also holds a copy of the shipped
+    model whose card carries a position_bias (unbiased LambdaMART's t+ and t-); /console
+    shows its "Examination by position" segment with a chart of both series whose points
+    are the card's estimates at positions 1..N (its trailing zeros, positions no pair
+    reached, left out), drawn in order, and the line that says what they mean.
 
 --screenshots DIR writes demo.png (1280 px wide), demo-phone.png (390 px) and console.png
-(1280 px, down to the models section, with the shipped model serving again); an image
+(1280 px, down to the models section with its examination chart, the shipped model serving
+again); an image
 taller than 1800 px (two screens on the phone) is cut below the last card that fits.
 
 --assets-from-checkout makes the servers read the pages from Sources/LineupWeb/Assets
@@ -85,6 +91,14 @@ DESKTOP = (1280, 900)
 PHONE = (390, 844)
 
 CARDS = "#widgets article.card[data-item-id]"
+
+# A model trained with unbiased LambdaMART, as its card tells it: the shipped model under another version, its
+# card carrying examination estimates for 12 positions of 32 tracked (the rest no pair reached: 0).
+EXAMINED_VERSION = "browser-unbiased"
+EXAMINED_BIAS = {
+    "plus": [1.0, 0.93, 0.71, 0.58, 0.49, 0.43, 0.38, 0.34, 0.31, 0.29, 0.27, 0.26] + [0.0] * 20,
+    "minus": [1.0, 1.08, 1.17, 1.22, 1.26, 1.3, 1.32, 1.35, 1.37, 1.38, 1.4, 1.41] + [0.0] * 20,
+}
 
 # Loopback only: an http_proxy in the environment must see neither this script's requests
 # nor Selenium's to chromedriver, nor Chromium's.
@@ -167,7 +181,7 @@ def poll(condition, timeout, interval=0.1):
 class LineupServer:
     """`lineup serve` in a process group of its own, on a scratch database and models directory."""
 
-    def __init__(self, binary, name, demo, tokens, assets_from_checkout, cors_origins=None):
+    def __init__(self, binary, name, demo, tokens, assets_from_checkout, cors_origins=None, examined=False):
         self.name = name
         self.port = free_port()
         self.directory = tempfile.mkdtemp(prefix=f"lineup-browser-{name}-")
@@ -175,6 +189,8 @@ class LineupServer:
         os.mkdir(self.models)
         for file in ("default.json", "default.card.json"):
             shutil.copy(os.path.join(REPOSITORY, "models", file), self.models)
+        if examined:
+            self.add_examined_model()
         self.log_path = os.path.join(self.directory, "server.log")
         # Only what is set here: a LINEUP_* variable of the caller's environment must not change the run.
         environment = {key: value for key, value in os.environ.items() if not key.startswith("LINEUP_")}
@@ -198,6 +214,16 @@ class LineupServer:
                                         stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.started = time.monotonic()
         self.ready_after = None
+
+    def add_examined_model(self):
+        """EXAMINED_VERSION: the shipped model and its card under that version, the card with EXAMINED_BIAS."""
+        shutil.copy(os.path.join(REPOSITORY, "models", "default.json"), os.path.join(self.models, f"{EXAMINED_VERSION}.json"))
+        with open(os.path.join(REPOSITORY, "models", "default.card.json"), encoding="utf-8") as file:
+            card = json.load(file)
+        card.update(version=EXAMINED_VERSION, pair_method="topk", position_bias=EXAMINED_BIAS)
+        card.pop("loop", None)
+        with open(os.path.join(self.models, f"{EXAMINED_VERSION}.card.json"), "w", encoding="utf-8") as file:
+            json.dump(card, file, indent=2, sort_keys=True)
 
     def wait_ready(self, timeout=READY_TIMEOUT):
         """Waits for GET /readyz to answer 200; raises Failure with the server's log otherwise."""
@@ -787,6 +813,59 @@ class Run:
         return (f"{len(rows())} models listed, {active} marked active; {version} trained {how} in {trained_in:.1f} s, "
                 f"activated with its button: GET /v1/models and the page agree")
 
+    def console_examination(self):
+        """The examination chart of EXAMINED_VERSION on /console: its segment under the models (opened if it is
+        closed), a chart whose two series hold the card's estimates by position 1..N and are drawn in order."""
+        self.demo_ready()
+        listing = expect(call(self.demo.port, "GET", "/v1/models"), 200, "GET /v1/models")
+        card = next((model.get("card") or {} for model in listing["models"] if model["version"] == EXAMINED_VERSION), None)
+        if card is None or card.get("position_bias") != EXAMINED_BIAS:
+            raise Failure(f"GET /v1/models does not list {EXAMINED_VERSION} with the card's position_bias: {short(card, 300)}")
+        reached = max(i + 1 for i, (plus, minus) in enumerate(zip(EXAMINED_BIAS["plus"], EXAMINED_BIAS["minus"])) if plus or minus)
+        if not self.driver.current_url.startswith(self.demo.url("/console")):
+            self.navigate(self.demo.url("/console"))
+        segment = f'#models details[data-version="{EXAMINED_VERSION}"]'
+        self.wait(f"no `{segment}` on /console", lambda: self.script("return !!document.querySelector(arguments[0]);", segment),
+                  PAGE_TIMEOUT, seen=lambda: short(self.text("#models") or self.page_summary(), 300))
+        if not self.script("return document.querySelector(arguments[0]).open;", segment):
+            self.click_selector(f"{segment} > summary")
+        chart = f"{segment} svg.lineup-chart"
+        read = lambda: self.script("""
+            const svg = document.querySelector(arguments[0]);
+            if (!svg || svg.getBoundingClientRect().width === 0) return null;
+            const section = svg.closest('#models');
+            return {title: svg.querySelector('title').textContent,
+                    dots: [...svg.querySelectorAll('circle')].map(c => [c.querySelector('title').textContent, +c.getAttribute('cy')]),
+                    heading: [...section.querySelectorAll('h3')].map(h => h.textContent),
+                    hint: (section.querySelector('h3 + .ui-hint') || {}).textContent || ''};
+        """, chart)
+        drawn = self.wait(f"no visible `{chart}`", read, STEP_TIMEOUT, seen=lambda: short(self.text(segment) or "", 300))
+        if "Examination by position" not in drawn["heading"]:
+            raise Failure(f"#models has no heading \"Examination by position\" (its h3: {drawn['heading']})")
+        if "t⁺" not in drawn["hint"] or "t⁻" not in drawn["hint"]:
+            raise Failure(f"the line under the heading does not say what t⁺ and t⁻ are: {drawn['hint']!r}")
+        series = {}
+        for title, y in drawn["dots"]:
+            match = re.fullmatch(r"(.+), (\d+): (\S+)", title)
+            if not match:
+                raise Failure(f"a point's tooltip reads {title!r}, not `series, position: value`")
+            series.setdefault(match.group(1), []).append((int(match.group(2)), float(match.group(3)), y))
+        names = list(series)
+        if len(names) != 2 or not names[0].startswith("t⁺") or not names[1].startswith("t⁻"):
+            raise Failure(f"the chart's series are {names}, not t⁺ then t⁻")
+        for name, key in zip(names, ("plus", "minus")):
+            points = series[name]
+            expected = [(position + 1, value) for position, value in enumerate(EXAMINED_BIAS[key][:reached])]
+            got = [(position, value) for position, value, _ in points]
+            if got != [(position, round(value, 4)) for position, value in expected]:
+                raise Failure(f"{name} shows {got}; the card says {expected} (positions 1..{reached})")
+            # Drawn from the data: a larger estimate stands higher (a smaller y).
+            for (_, a, ya), (_, b, yb) in zip(points, points[1:]):
+                if (a > b and not ya < yb) or (a < b and not ya > yb):
+                    raise Failure(f"{name}: {a} is drawn at y {ya} and {b} at y {yb}")
+        return (f"{EXAMINED_VERSION}: {drawn['title']!r} with {names[0]!r} and {names[1]!r} at positions 1..{reached} "
+                f"as in its card (the {len(EXAMINED_BIAS['plus']) - reached} trailing zeros left out), drawn in order")
+
     def train_model(self):
         """A second model: rank responses with a click each for 120 users (so the impression log has something to
         learn from), then trained with the console's #train-form (through the API when the page has no form).
@@ -1029,7 +1108,7 @@ class Run:
             self.example = StaticFiles(self.example_directory)
             self.demo = LineupServer(binary, "demo", demo=True, tokens=False,
                                      assets_from_checkout=arguments.assets_from_checkout,
-                                     cors_origins=[self.example_origin])
+                                     cors_origins=[self.example_origin], examined=True)
             self.tokens = LineupServer(binary, "tokens", demo=False, tokens=True,
                                        assets_from_checkout=arguments.assets_from_checkout)
             self.static = StaticFiles()
@@ -1065,6 +1144,7 @@ class Run:
             self.check("phone width", self.phone_width)
             self.screenshot_demo()
             self.check("console models", self.console_models)
+            self.check("console examination", self.console_examination)
             self.screenshot_console()
             self.check("readme example", self.readme_example)
             self.check("bad token", self.bad_token)

@@ -216,6 +216,7 @@ function renderModels(list) {
   const activeTrained = activeModel?.metrics?.trained_at ?? '';
   byId('models-status').textContent = list.active ? `Model ${list.active} serves.` : 'The fallback order serves: no model is active.';
   /** @type {HTMLButtonElement} */ (document.querySelector('button[data-action="deactivate"]')).disabled = !list.active;
+  renderExaminations(list);
   if (list.models.length === 0) {
     byId('models-body').replaceChildren(h('p', { class: 'ui-status' }, 'No model in the models directory yet: train one below.'));
     return;
@@ -244,6 +245,80 @@ function renderModels(list) {
     ['Version', 'Status', 'Validation (best round)', 'Training', 'Best round', 'Trees', 'Trained', 'Action'], rows,
     (index) => ({ 'data-version': list.models[index].version, 'data-active': list.models[index].version === list.active ? 'true' : null }),
     { stack: true }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Examination by position: what unbiased LambdaMART estimated (a card's position_bias)
+
+/** What the examination chart shows, in one line. */
+const EXAMINATION_HINT = 'How much users look at a widget at each position compared with the first, as unbiased LambdaMART '
+  + 'estimated it from the log (t⁺ for the better widget of a pair, t⁻ for the worse): each pair counted 1/(t⁺·t⁻) in '
+  + 'training, so an engagement where users seldom look weighs more.';
+
+/**
+ * A card's `position_bias` by displayed position (1-based): `[position, t⁺, t⁻]` rows, an
+ * estimate of 0 (a position no pair reached) as null, the positions after the last one
+ * reached left out. Null when the card has no position bias.
+ *
+ * @param {any} card
+ * @returns {Array<[string, number | null, number | null]> | null}
+ */
+function examination(card) {
+  const bias = card?.position_bias;
+  if (!bias || !Array.isArray(bias.plus) || !Array.isArray(bias.minus)) return null;
+  const estimate = (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
+  /** @type {Array<[string, number | null, number | null]>} */
+  const rows = Array.from({ length: Math.max(bias.plus.length, bias.minus.length) },
+    (_, index) => [String(index + 1), estimate(bias.plus[index]), estimate(bias.minus[index])]);
+  while (rows.length > 0 && rows.at(-1)[1] === null && rows.at(-1)[2] === null) rows.pop();
+  return rows;
+}
+
+/** The chart of t⁺ and t⁻ against the displayed position, and its numbers in a table. */
+function examinationView(rows, version) {
+  if (rows.length === 0) return [h('p', { class: 'ui-status' }, 'No pair reached any position: nothing was estimated.')];
+  const title = `Examination by position, ${version}`;
+  return [
+    chartHost((width) => lineChart([
+      { name: 't⁺ better widget', points: rows.map(([position, plus]) => [position, plus]) },
+      { name: 't⁻ worse widget', points: rows.map(([position, , minus]) => [position, minus]) },
+    ], { title, width, height: 220 })),
+    h('details', { class: 'table-details' }, h('summary', {}, 'The estimates by position'),
+      h('div', { class: 'table-scroll' }, table(title, ['Position', 't⁺', 't⁻'],
+        rows.map(([position, plus, minus]) => [position, number(plus), number(minus)])))),
+  ];
+}
+
+/**
+ * Under the models, the examination by position of every model whose card carries one, each
+ * in a segment of its own: the serving model's open (else the newest's); one shown before
+ * keeps the state the operator left it in.
+ */
+function renderExaminations(list) {
+  const target = byId('models-examination');
+  const estimated = list.models.map((model) => ({ model, rows: examination(model.card) })).filter(({ rows }) => rows);
+  if (estimated.length === 0) {
+    target.replaceChildren();
+    return;
+  }
+  const shown = [...target.querySelectorAll('details[data-version]')];
+  const wasShown = new Set(shown.map((details) => details.dataset.version));
+  const wasOpen = new Set(shown.filter((details) => details.open).map((details) => details.dataset.version));
+  const trained = (model) => model.card?.created_at ?? '';
+  const first = estimated.find(({ model }) => model.version === list.active)?.model
+    ?? estimated.reduce((newest, { model }) => (trained(model) > trained(newest) ? model : newest), estimated[0].model);
+  target.replaceChildren(
+    h('h3', {}, 'Examination by position'),
+    h('p', { class: 'ui-hint' }, EXAMINATION_HINT),
+    ...estimated.map(({ model, rows }) => {
+      const reached = rows.length === 1 ? '1 position' : `${rows.length} positions`;
+      const method = model.card.pair_method ? `, pairs ${model.card.pair_method}` : '';
+      const open = wasShown.has(model.version) ? wasOpen.has(model.version) : model === first;
+      return h('details', { class: 'segment examination', 'data-version': model.version, open },
+        h('summary', {}, h('span', { class: 'version' }, model.version), model.version === list.active ? ' (serving)' : '',
+          ` — ${reached}${method}`),
+        examinationView(rows, model.version));
+    }));
 }
 
 /** Activates a version (or, with null, the fallback order), then lists the models again. */
@@ -369,6 +444,9 @@ function showJob(current) {
   }
   const result = outcome(current);
   parts.push(result);
+  const estimated = current.state === 'succeeded' ? examination(current.card) : null;
+  if (estimated) parts.push(h('h3', {}, 'Examination by position'), h('p', { class: 'ui-hint' }, EXAMINATION_HINT),
+    ...examinationView(estimated, current.version ?? current.card.version));
   byId('train-progress').replaceChildren(...parts.filter(Boolean));
   // The progress redraws every poll; only a change of state is announced.
   if (current.state !== job.state) {
