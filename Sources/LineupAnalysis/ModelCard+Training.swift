@@ -43,6 +43,9 @@ extension ModelCard {
             parameters["lambdarank_bias_norm"] = ranking.biasNorm
             parameters["lambdarank_score_normalization"] = ranking.scoreNormalization ? 1 : 0
             parameters["lambdarank_normalization"] = ranking.normalization ? 1 : 0
+            parameters["ndcg_exp_gain"] = ranking.exponentialGain ? 1 : 0
+            // Not XGBoost's: 2 for its pair hessian, 1 for LightGBM's.
+            parameters["pair_hessian_factor"] = ranking.hessian == .xgboost ? 2 : 1
         }
         return parameters
     }

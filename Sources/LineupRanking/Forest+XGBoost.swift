@@ -123,6 +123,7 @@ private struct XGBoostFile: Decodable {
             parameters.normalization = fields["lambdarank_normalization"] != "0"
             parameters.scoreNormalization = fields["lambdarank_score_normalization"] != "0"
             parameters.unbiased = fields["lambdarank_unbiased"] == "1"
+            parameters.exponentialGain = fields["ndcg_exp_gain"] != "0"
             if let norm = fields["lambdarank_bias_norm"].flatMap(Double.init) { parameters.biasNorm = norm }
             if parameters.unbiased, let plus = tiPlus, let minus = tjMinus {
                 parameters.positionBias = .init(plus: plus, minus: minus)

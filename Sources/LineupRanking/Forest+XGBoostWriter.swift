@@ -44,7 +44,8 @@ extension Forest {
             + #""lambdarank_normalization":"\#(flag(parameters.normalization))","#
             + #""lambdarank_num_pair_per_sample":"\#(pairs)","lambdarank_pair_method":"\#(parameters.pairMethod.rawValue)","#
             + #""lambdarank_score_normalization":"\#(flag(parameters.scoreNormalization))","#
-            + #""lambdarank_unbiased":"\#(flag(parameters.unbiased))","ndcg_exp_gain":"1"}"#
+            + #""lambdarank_unbiased":"\#(flag(parameters.unbiased))","#
+            + #""ndcg_exp_gain":"\#(flag(parameters.exponentialGain))"}"#
         if parameters.unbiased {
             let bias = parameters.positionBias ?? .init(plus: [], minus: [])
             func list(_ values: [Double]) -> String { "[" + values.map { number(Float($0)) }.joined(separator: ",") + "]" }

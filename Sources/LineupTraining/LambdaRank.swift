@@ -48,7 +48,7 @@ struct LambdaRank {
         let truncated = parameters.pairMethod == .topK
         let depth = truncated ? parameters.effectivePairsPerSample : Int.max
         inverseIdeal = groups.indices.map { [discounts] group in
-            let gains = labels[starts[group]..<starts[group + 1]].map { exp2(Double($0)) - 1 }.sorted(by: >)
+            let gains = labels[starts[group]..<starts[group + 1]].map { parameters.gain(of: $0) }.sorted(by: >)
             var ideal = 0.0
             for (position, gain) in gains.prefix(depth).enumerated() { ideal += gain * discounts[position] }
             return ideal == 0 ? 0 : 1 / ideal
@@ -166,6 +166,7 @@ struct LambdaRank {
         var lambdaSum = 0.0
         let tracked = tracked, bias = bias, parameters = parameters, discounts = discounts
         let scoreNormalization = parameters.scoreNormalization && best != worst
+        let hessianFactor: Double = parameters.hessian == .xgboost ? 2 : 1
         // A pair of positions in `order`.
         func pull(_ first: Int, _ second: Int) {
             var rankHigh = first, rankLow = second
@@ -174,12 +175,12 @@ struct LambdaRank {
             if a < b { swap(&rankHigh, &rankLow) }
             let high = order[rankHigh], low = order[rankLow]
             let scoreHigh = margins[high], scoreLow = margins[low]
-            let gainHigh = exp2(Double(labels[high])) - 1, gainLow = exp2(Double(labels[low])) - 1
+            let gainHigh = parameters.gain(of: labels[high]), gainLow = parameters.gain(of: labels[low])
             var delta = abs((gainHigh - gainLow) * (discounts[rankHigh] - discounts[rankLow]) * inverseIdeal)
             if scoreNormalization { delta /= Double(abs(scoreHigh - scoreLow)) + 0.01 }
             let sigmoid = Double(1 / (expf(-(scoreHigh - scoreLow)) + 1))
             var lambda = (sigmoid - 1) * delta
-            var hessian = max(sigmoid * (1 - sigmoid), Self.epsilon) * delta * 2
+            var hessian = max(sigmoid * (1 - sigmoid), Self.epsilon) * delta * hessianFactor
             if let bias, high < tracked, low < tracked {
                 let plus = bias.plus[high], minus = bias.minus[low]
                 // The pair's loss as eq. 30 and 31 weigh it, XGBoost's log(1/(1 − σ))·|ΔNDCG|.

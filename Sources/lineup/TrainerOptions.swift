@@ -64,6 +64,12 @@ struct TrainerOptions: ParsableArguments {
         help: "Divide a pair's ΔNDCG by its score distance + 0.01 (lambdarank_score_normalization, default on).")
     var scoreNormalization: Bool?
 
+    @Flag(inversion: .prefixedNo, help: "NDCG gains 2^label − 1 (ndcg_exp_gain, XGBoost's default); Lineup's default: the label itself, as scikit-learn's ndcg_score and lineup eval count.")
+    var expGain: Bool?
+
+    @Option(help: "A pair's hessian: lightgbm (σ(1−σ)|ΔNDCG|, the default) or xgboost (2σ(1−σ)|ΔNDCG|, half the step). With --exp-gain, xgboost trains exactly as XGBoost does.")
+    var pairHessian: String?
+
     /// Not `--seed`: the demo commands that train also take the world's `--seed`.
     @Option(help: "Seed of row and column sampling (XGBoost's seed).")
     var samplingSeed: UInt64?
@@ -83,8 +89,9 @@ struct TrainerOptions: ParsableArguments {
             ("--early-stopping-rounds", earlyStoppingRounds.map(String.init)), ("--ndcg-at", ndcgAt.map(String.init)),
             ("--sampling-seed", samplingSeed.map(String.init)), ("--pair-method", pairMethod),
             ("--pairs-per-sample", pairsPerSample.map(String.init)), ("--bias-norm", biasNorm.map { "\($0)" }),
+            ("--pair-hessian", pairHessian),
         ]
-        let flags = [("unbiased", unbiased), ("score-normalization", scoreNormalization)].compactMap { name, value in
+        let flags = [("unbiased", unbiased), ("score-normalization", scoreNormalization), ("exp-gain", expGain)].compactMap { name, value in
             value.map { $0 ? "--\(name)" : "--no-\(name)" }
         }
         return given.flatMap { flag, value in value.map { [flag, $0] } ?? [] } + flags + (singleThread ? ["--single-thread"] : [])
@@ -124,6 +131,13 @@ struct TrainerOptions: ParsableArguments {
         if let unbiased { configuration.lambdaRank.unbiased = unbiased }
         if let biasNorm { configuration.lambdaRank.biasNorm = biasNorm }
         if let scoreNormalization { configuration.lambdaRank.scoreNormalization = scoreNormalization }
+        if let expGain { configuration.lambdaRank.exponentialGain = expGain }
+        if let pairHessian {
+            guard let hessian = LambdaRankParameters.Hessian(rawValue: pairHessian) else {
+                throw ValidationError("--pair-hessian \(pairHessian) is unknown (xgboost, lightgbm)")
+            }
+            configuration.lambdaRank.hessian = hessian
+        }
         configuration.parallel = !singleThread
         return configuration
     }

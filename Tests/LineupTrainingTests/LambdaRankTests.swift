@@ -62,6 +62,9 @@ import Testing
         var configuration = Trainer.Configuration()
         configuration.objective = .rankNDCG
         configuration.rounds = testCase.rounds
+        // XGBoost's own gains and hessian, which Lineup's defaults are not.
+        configuration.lambdaRank.exponentialGain = true
+        configuration.lambdaRank.hessian = .xgboost
         for (name, value) in testCase.params {
             switch name {
             case "lambdarank_unbiased": configuration.lambdaRank.unbiased = value.number == 1
