@@ -28,6 +28,10 @@ struct DemoServing {
     let clock: DemoClock
     /// Each user's pins and hides so far, which later sessions react with.
     var controls: [String: UserControls] = [:]
+    /// Shows this policy's order instead of the answer's (pins first, hides removed, cut to
+    /// the screen, as the dashboard would): the simulator's `Oracle` as the ceiling. The
+    /// request is still ranked and logged, so the log holds an answer that was not shown.
+    var shownPolicy: (any RankingPolicy)?
     private let itemsById: [String: Item]
 
     init(simulator: Simulator, engine: Engine, clock: DemoClock) {
@@ -56,9 +60,18 @@ struct DemoServing {
                         userId: session.user.id, surface: surface ?? session.dashboard.id,
                         candidates: session.candidates.map(\.id), k: session.capacity, context: ["device": session.device],
                         ranker: ranker))
-                let shown = ranking.items.compactMap { itemsById[$0.itemId] }
-                guard !shown.isEmpty else { continue }
                 let before = controls[session.user.id] ?? UserControls()
+                var shown = ranking.items.compactMap { itemsById[$0.itemId] }
+                if let shownPolicy {
+                    // Pinned widgets follow the user onto every dashboard, as in the simulator.
+                    let candidates = session.candidates + before.pinned.compactMap { id in
+                        session.candidates.contains { $0.id == id } ? nil : itemsById[id]
+                    }
+                    var unused = SeededGenerator(seed: 0)
+                    let ordered = shownPolicy.order(for: session.user, candidates: candidates, at: session.start, using: &unused)
+                    shown = before.arrange(ordered, capacity: session.capacity)
+                }
+                guard !shown.isEmpty else { continue }
                 var after = before
                 let events = simulator.simulate(
                     session, shown: shown, requestId: ranking.requestId, layout: ranking.layout?.arm, controls: &after)

@@ -68,6 +68,9 @@ struct Train: AsyncParsableCommand {
     @Option(help: "With --data: where to write the model (XGBoost JSON); the card goes beside it.")
     var out: String?
 
+    @Option(help: "Also write the model card as a self-contained HTML page (charts inline, no network) to this file.")
+    var html: String?
+
     @Option(help: "Print a progress line every this many rounds.")
     var reportEvery = 10
 
@@ -137,6 +140,7 @@ struct Train: AsyncParsableCommand {
         Console.line(
             "train: wrote \(settings.modelsDirectory)/\(card.version).json and \(card.version).card.json; "
                 + "activate with PUT /v1/models/active {\"version\": \"\(card.version)\"}")
+        if let html { try ModelReport(card: card).write(toFile: html) }
     }
 
     private func trainFromFiles(data: String, out: String) throws {
@@ -174,6 +178,7 @@ struct Train: AsyncParsableCommand {
         }
         let seconds = result.rounds.last?.seconds ?? 0
         Console.line("train: \(result.forest.trees.count) trees in \(String(format: "%.2f", seconds)) s, written to \(out) and \(cardPath)")
+        if let html { try ModelReport(card: card).write(toFile: html) }
     }
 
     static func progress(_ round: TrainingRound, of total: Int, objective: Objective, cutoff: Int) -> String {
