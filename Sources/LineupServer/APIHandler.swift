@@ -146,9 +146,15 @@ struct APIHandler: APIProtocol {
             if let value = body.ndcgAt { trainer.cutoff = value }
             if let value = body.seed { trainer.seed = UInt64(value) }
             if let value = body.pairMethod { trainer.lambdaRank.pairMethod = value == .mean ? .mean : .topK }
-            if let value = body.pairsPerSample { trainer.lambdaRank.pairsPerSample = value }
+            if let value = body.pairsPerSample {
+                guard value >= 1 else { throw ValidationError(field: "pairs_per_sample", reason: "must be at least 1") }
+                trainer.lambdaRank.pairsPerSample = value
+            }
             if let value = body.unbiased { trainer.lambdaRank.unbiased = value }
-            if let value = body.biasNorm { trainer.lambdaRank.biasNorm = value }
+            if let value = body.biasNorm {
+                guard value >= 0, value.isFinite else { throw ValidationError(field: "bias_norm", reason: "must be a number ≥ 0") }
+                trainer.lambdaRank.biasNorm = value
+            }
             specification.trainer = trainer
         }
         return .accepted(.init(body: .json(try APIMapping.job(try await training.start(specification, activateIfBetter: activate)))))

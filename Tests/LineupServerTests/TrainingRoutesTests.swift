@@ -47,6 +47,11 @@ import Testing
             #expect((job.json["progress"] as? [String: Any])?["round"] as? Int != nil)
             let card = try #require(job.json["card"] as? [String: Any])
             #expect(card["objective"] as? String == "rank:ndcg")
+            // From the log, training corrects for position: the card shows the estimates.
+            #expect((card["parameters"] as? [String: Any])?["lambdarank_unbiased"] as? Double == 1)
+            let bias = try #require(card["position_bias"] as? [String: Any], "\(card)")
+            #expect((bias["plus"] as? [Double])?.first == 1 && (bias["minus"] as? [Double])?.first == 1)
+            #expect(card["pair_method"] as? String == "topk")
 
             let models = try await client.call(.get, "/v1/models")
             let listed = try #require((models.json["models"] as? [[String: Any]])?.first { $0["version"] as? String == "from-api" })
@@ -54,6 +59,20 @@ import Testing
             let metrics = try #require(listed["metrics"] as? [String: Any])
             #expect(metrics["validation_metric"] as? String == "ndcg@5")
             #expect(metrics["best_round"] as? Int != nil)
+
+            // Asked not to correct, with mean pairs: no estimates in the card.
+            let biased = try await client.call(
+                .post, "/v1/models/train",
+                json: #"{"version": "biased", "rounds": 3, "min_child_weight": 0, "validation_share": 0.5, "unbiased": false, "pair_method": "mean", "pairs_per_sample": 2}"#)
+            let biasedId = try #require(biased.json["job_id"] as? String, "\(biased.text)")
+            var biasedJob = biased
+            for _ in 0..<500 where biasedJob.json["state"] as? String == "running" {
+                try await Task.sleep(for: .milliseconds(20))
+                biasedJob = try await client.call(.get, "/v1/models/train/\(biasedId)")
+            }
+            let biasedCard = try #require(biasedJob.json["card"] as? [String: Any], "\(biasedJob.text)")
+            #expect(biasedCard["position_bias"] == nil && biasedCard["pair_method"] as? String == "mean")
+            #expect((biasedCard["parameters"] as? [String: Any])?["lambdarank_num_pair_per_sample"] as? Double == 2)
 
             // The same version again is a conflict, and nothing starts.
             let again = try await client.call(.post, "/v1/models/train", json: #"{"version": "from-api", "rounds": 1}"#)
@@ -77,6 +96,8 @@ import Testing
         (#"{"validation_share": 1}"#, "validation_share"), (#"{"version": "a b"}"#, "version"),
         (#"{"objective": "reg:squarederror"}"#, "objective"), (#"{"epochs": 3}"#, "epochs"),
         (#"{"from": "2026-02-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"}"#, "to"),
+        (#"{"pair_method": "all"}"#, "pair_method"), (#"{"pairs_per_sample": 0}"#, "pairs_per_sample"),
+        (#"{"unbiased": "yes"}"#, "unbiased"), (#"{"bias_norm": -1}"#, "bias_norm"),
     ])
     func badTrainingRequestsNameTheField(_ body: String, _ field: String) async throws {
         var server = TestServer()

@@ -8,7 +8,9 @@ bins), and every model is scored the same way: scikit-learn's `ndcg_score(k=10)`
 averaged (the issue's figure), and XGBoost's own `ndcg@10`. LightGBM's lambdarank, at its
 defaults and at its `lambdarank_truncation_level`, is the third row of each dataset.
 
-Lineup's defaults for `lineup train` are chosen from this table. With `mean`, pairs are
+Lineup's defaults for `lineup train` are chosen from this table: the rows beside XGBoost run
+Lineup with `--pair-hessian xgboost --exp-gain` (XGBoost's own arithmetic), the last two
+with Lineup's defaults (LightGBM's pair hessian and linear gains). With `mean`, pairs are
 drawn at random, from each trainer's own generator; `--seeds N` repeats those settings
 with N seeds (Lineup's --sampling-seed, XGBoost's seed) and reports the mean and spread.
 
@@ -32,18 +34,21 @@ import numpy as np  # noqa: E402
 import compare  # noqa: E402
 import peers  # noqa: E402
 
-# (name, Lineup's flags, XGBoost's parameters). Every setting is XGBoost's own name.
+# (name, Lineup's flags, XGBoost's parameters). Every setting is XGBoost's own name. The
+# rows compared with XGBoost run Lineup with XGBoost's pair hessian and gains (EXACT), so
+# that both trainers compute the same lambdas; the last rows are Lineup's defaults
+# (LightGBM's hessian, linear gains), beside XGBoost with linear gains.
+EXACT = ["--pair-hessian", "xgboost", "--exp-gain"]
 SETTINGS = [
-    ("topk 32 (XGBoost's default)", [], {}),
-    ("topk 10", ["--pairs-per-sample", "10"], {"lambdarank_num_pair_per_sample": 10}),
-    ("topk 32, no score normalisation", ["--no-score-normalization"], {"lambdarank_score_normalization": False}),
-    ("mean 1", ["--pair-method", "mean"], {"lambdarank_pair_method": "mean"}),
-    ("mean 4", ["--pair-method", "mean", "--pairs-per-sample", "4"],
+    ("topk 32 (XGBoost's default)", EXACT, {}),
+    ("topk 10", EXACT + ["--pairs-per-sample", "10"], {"lambdarank_num_pair_per_sample": 10}),
+    ("topk 32, no score normalisation", EXACT + ["--no-score-normalization"], {"lambdarank_score_normalization": False}),
+    ("mean 1", EXACT + ["--pair-method", "mean"], {"lambdarank_pair_method": "mean"}),
+    ("mean 4", EXACT + ["--pair-method", "mean", "--pairs-per-sample", "4"],
      {"lambdarank_pair_method": "mean", "lambdarank_num_pair_per_sample": 4}),
-    ("mean 8", ["--pair-method", "mean", "--pairs-per-sample", "8"],
-     {"lambdarank_pair_method": "mean", "lambdarank_num_pair_per_sample": 8}),
-    ("mean 4, no score normalisation", ["--pair-method", "mean", "--pairs-per-sample", "4", "--no-score-normalization"],
-     {"lambdarank_pair_method": "mean", "lambdarank_num_pair_per_sample": 4, "lambdarank_score_normalization": False}),
+    ("topk 32, linear gains; Lineup: its defaults (+ LightGBM's hessian)", [], {"ndcg_exp_gain": False}),
+    ("mean 1, linear gains; Lineup: + LightGBM's hessian", ["--pair-method", "mean"],
+     {"lambdarank_pair_method": "mean", "ndcg_exp_gain": False}),
 ]
 
 
