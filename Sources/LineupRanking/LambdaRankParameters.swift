@@ -8,7 +8,7 @@ import Foundation
 /// The defaults are XGBoost's except two, chosen by measurement (`benchmarks/train/pairs.py`,
 /// figures in `benchmarks/RESULTS.md`): LightGBM's pair hessian and linear gains. On the
 /// synthetic 10k groups they reach LightGBM's NDCG@10 where XGBoost's defaults stay 0.025
-/// below it, and linear gains are what `lineup eval` (scikit-learn's NDCG) measures. Set
+/// below it; linear gains are what scikit-learn's `ndcg_score`, the peers' yardstick, counts. Set
 /// `hessian = .xgboost` and `exponentialGain = true` to train exactly as XGBoost does.
 public struct LambdaRankParameters: Sendable, Equatable {
     /// Which pairs of a query group's rows pull on each other.

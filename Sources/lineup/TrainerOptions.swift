@@ -64,7 +64,7 @@ struct TrainerOptions: ParsableArguments {
         help: "Divide a pair's ΔNDCG by its score distance + 0.01 (lambdarank_score_normalization, default on).")
     var scoreNormalization: Bool?
 
-    @Flag(inversion: .prefixedNo, help: "NDCG gains 2^label − 1 (ndcg_exp_gain, XGBoost's default); Lineup's default: the label itself, as scikit-learn's ndcg_score and lineup eval count.")
+    @Flag(inversion: .prefixedNo, help: "NDCG gains 2^label − 1 (ndcg_exp_gain, XGBoost's default); Lineup's default: the label itself, as scikit-learn's ndcg_score counts.")
     var expGain: Bool?
 
     @Option(help: "A pair's hessian: lightgbm (σ(1−σ)|ΔNDCG|, the default) or xgboost (2σ(1−σ)|ΔNDCG|, half the step). With --exp-gain, xgboost trains exactly as XGBoost does.")
