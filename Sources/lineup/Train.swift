@@ -137,6 +137,7 @@ struct Train: AsyncParsableCommand {
             }
             Console.line(line)
         }
+        if let line = Self.examination(card.positionBias) { Console.line(line) }
         Console.line(
             "train: wrote \(settings.modelsDirectory)/\(card.version).json and \(card.version).card.json; "
                 + "activate with PUT /v1/models/active {\"version\": \"\(card.version)\"}")
@@ -177,8 +178,17 @@ struct Train: AsyncParsableCommand {
             throw ValidationError("cannot write \(out): \(error.localizedDescription)")
         }
         let seconds = result.rounds.last?.seconds ?? 0
+        if let line = Self.examination(card.positionBias) { Console.line(line) }
         Console.line("train: \(result.forest.trees.count) trees in \(String(format: "%.2f", seconds)) s, written to \(out) and \(cardPath)")
         if let html { try ModelReport(card: card).write(toFile: html) }
+    }
+
+    /// The estimated examination by position (t⁺) of an unbiased model, first positions first.
+    static func examination(_ bias: ModelCard.PositionBias?) -> String? {
+        guard let bias, !bias.plus.isEmpty else { return nil }
+        let shown = bias.plus.prefix(10).map { String(format: "%.2f", $0) }.joined(separator: " ")
+        return "train: corrected for position; examination by position (t+, position 1 = 1): \(shown)"
+            + (bias.plus.count > 10 ? " … (\(bias.plus.count) positions in the card)" : "")
     }
 
     static func progress(_ round: TrainingRound, of total: Int, objective: Objective, cutoff: Int) -> String {
