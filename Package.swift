@@ -193,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "lineupTests",
             dependencies: [
-                "lineup", "LineupCore", "LineupAnalysis", "LineupEvaluation",
+                "lineup", "LineupCore", "LineupAnalysis", "LineupEvaluation", "LineupModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
