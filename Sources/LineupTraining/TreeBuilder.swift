@@ -164,7 +164,10 @@ struct TreeBuilder {
                 nodes.left[parent.node] = Int32(leftNode)
                 nodes.right[parent.node] = Int32(rightNode)
                 nodes.feature[parent.node] = Int32(split.feature)
-                nodes.threshold[parent.node] = bins.upper[split.feature][split.bin]
+                // The missing-against-present splits end at ±∞, which JSON cannot hold: the
+                // largest finite floats send every present value the same way.
+                let upper = bins.upper[split.feature][split.bin]
+                nodes.threshold[parent.node] = upper.isFinite ? upper : upper < 0 ? -.greatestFiniteMagnitude : .greatestFiniteMagnitude
                 nodes.defaultLeft[parent.node] = split.missingLeft
                 nodes.gain[parent.node] = Float(split.gain)
                 nodes.splitBin[parent.node] = UInt8(split.bin)
@@ -264,6 +267,20 @@ struct TreeBuilder {
                 var left = SIMD2<Double>.zero
                 // Without missing values in the node both directions give the same split.
                 let directions = missing.y == 0 && missing.x == 0 ? 1 : 2
+                if directions == 2 {
+                    // As XGBoost's hist: the missing values alone on one side, every present
+                    // value on the other (bin 0 with missing left; the last bin with missing right).
+                    for (bin, missingLeft) in [(0, true), (count - 1, false)] {
+                        let gl = missingLeft ? missing.x : g - missing.x, hl = missingLeft ? missing.y : h - missing.y
+                        let gr = g - gl, hr = h - hl
+                        guard hl >= minChildWeight, hr >= minChildWeight else { continue }
+                        let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parentScore
+                        if gain > bestGain {
+                            bestGain = gain
+                            best = Split(feature: feature, bin: bin, missingLeft: missingLeft, gain: gain, leftG: gl, leftH: hl)
+                        }
+                    }
+                }
                 // Boundaries after bins 1...count−2: the last bin always has a right side empty.
                 for bin in 1..<max(1, count - 1) {
                     left += sums[offset + bin]

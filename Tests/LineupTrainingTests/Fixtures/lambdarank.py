@@ -3,7 +3,8 @@
 
 Writes a seeded click log (`clicks.libsvm`, `clicks.group`): query groups of 8 to 19 rows
 in the order a noisy first ranker showed them, four integer features (so that every
-trainer bins them alike), and a click per row drawn from a position-based model
+trainer bins them alike; a fifth of the last one missing), and a click per row drawn from
+a position-based model
 (examination falling with the shown position, times a click probability rising with a
 hidden relevance). XGBoost then trains on it with each case's parameters, and
 `lambdarank.json` records what it wrote: the position bias (`ti+`, `tj-`) of the unbiased
@@ -61,17 +62,22 @@ def click_log(rng):
         clicked = rng.random(size) < examined / (1 + np.exp(-(relevance - 3)))
         rows.append(features)
         clicks.append(clicked.astype(np.float32))
-    return np.vstack(rows), np.concatenate(clicks), [int(s) for s in sizes]
+    x = np.vstack(rows)
+    # Missing values, as logged features have them (a widget never engaged has no recency):
+    # both trainers learn which way they go, and weigh "missing against present" splits.
+    x[rng.random(len(x)) < 0.2, 3] = np.nan
+    return x, np.concatenate(clicks), [int(s) for s in sizes]
 
 
 def main():
     rng = np.random.default_rng(20261203)
     x, y, sizes = click_log(rng)
-    lines = [f"{int(label)} " + " ".join(f"{j}:{int(v)}" for j, v in enumerate(row)) for row, label in zip(x, y)]
+    lines = [f"{int(label)} " + " ".join(f"{j}:{int(v)}" for j, v in enumerate(row) if not np.isnan(v))
+             for row, label in zip(x, y)]
     (HERE / "clicks.libsvm").write_text("\n".join(lines) + "\n")
     (HERE / "clicks.group").write_text("\n".join(map(str, sizes)) + "\n")
     qid = np.repeat(np.arange(len(sizes)), sizes)
-    train = xgboost.DMatrix(x, y, qid=qid)
+    train = xgboost.DMatrix(x, y, qid=qid, missing=np.nan)
     cases = []
     for case in CASES:
         params = {"objective": "rank:ndcg", "tree_method": "hist", "base_score": 0.0, "nthread": 1, "seed": 0,
@@ -82,7 +88,7 @@ def main():
             "name": case["name"], "rounds": case["rounds"], "params": case["params"],
             "ti_plus": [shortest(v) for v in objective.get("ti+", [])],
             "tj_minus": [shortest(v) for v in objective.get("tj-", [])],
-            "margins": [shortest(v) for v in booster.predict(xgboost.DMatrix(x), output_margin=True)],
+            "margins": [shortest(v) for v in booster.predict(xgboost.DMatrix(x, missing=np.nan), output_margin=True)],
         })
     manifest = {"xgboost": xgboost.__version__, "features": 4, "cases": cases}
     # Float32 values as their shortest decimals, a case per line.
